@@ -1,0 +1,220 @@
+"""End to end: gunicorn serves the bare app and the corsware-wrapped app; a load generator on
+127.0.0.1 measures each one's throughput in alternating rounds.
+
+The load generator is ``wrk`` when it is on PATH (Debian: ``apt-get install -y wrk``), because it
+costs the server's machine the least CPU; otherwise a small keep-alive client written with the
+standard library (threads and raw sockets) takes its place. The report says which one ran.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks import scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUEST = (
+    f"GET {scenario.PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: {scenario.ALLOWED_ORIGIN}\r\n"
+    "Accept: */*\r\nUser-Agent: benchmarks\r\n\r\n"
+).encode("ascii")
+START_TIMEOUT = 20.0
+
+
+@dataclass
+class E2EResult:
+    """Requests per second of each app in each round."""
+
+    generator: str
+    server: str
+    rounds: dict[str, list[float]] = field(default_factory=lambda: {"bare": [], "wrapped": []})
+
+    def best(self, app: str) -> float:
+        """The best round: the one least disturbed by the rest of the machine."""
+        return max(self.rounds[app])
+
+    @property
+    def cost(self) -> float:
+        """The share of the bare app's throughput that the middleware takes away."""
+        return 1 - self.best("wrapped") / self.best("bare")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait_until_listening(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            msg = f"gunicorn exited with status {process.returncode} before listening"
+            raise RuntimeError(msg)
+        # The master listens before its worker has loaded the app: wait for a whole answer.
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 2) as sock:
+            sock.sendall(REQUEST)
+            _read_response(sock, bytearray())
+            return
+        time.sleep(0.1)
+    msg = f"gunicorn did not listen on 127.0.0.1:{port} within {START_TIMEOUT:.0f} s"
+    raise RuntimeError(msg)
+
+
+@contextlib.contextmanager
+def serve(app: str, threads: int, worker_class: str = "gthread") -> Iterator[int]:
+    """Run gunicorn (one gthread worker, keep-alive) serving ``benchmarks.e2e_apps:<app>``."""
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--worker-class",
+        worker_class,
+        "--threads",
+        str(threads),
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+        f"benchmarks.e2e_apps:{app}()",
+    ]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        _wait_until_listening(port, process)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _read_response(sock: socket.socket, buffer: bytearray) -> bool:
+    """Read one response off a keep-alive connection; say whether the server will keep it open."""
+    while (end := buffer.find(b"\r\n\r\n")) < 0:
+        chunk = sock.recv(65536)
+        if not chunk:
+            msg = "the server closed the connection mid-response"
+            raise ConnectionError(msg)
+        buffer += chunk
+    head = bytes(buffer[:end]).lower()
+    match = re.search(rb"\r\ncontent-length:\s*(\d+)", head)
+    length = int(match.group(1)) if match else 0
+    while len(buffer) < end + 4 + length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            msg = "the server closed the connection mid-body"
+            raise ConnectionError(msg)
+        buffer += chunk
+    del buffer[: end + 4 + length]
+    return b"\r\nconnection: close" not in head
+
+
+def _python_load(port: int, seconds: float, connections: int) -> float:
+    """Requests per second from ``connections`` keep-alive clients for ``seconds``."""
+    counts = [0] * connections
+    errors: list[BaseException] = []
+    start = time.perf_counter()
+    deadline = start + seconds
+
+    def client(index: int) -> None:
+        done = 0
+        buffer = bytearray()
+        sock = None
+        try:
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            while time.perf_counter() < deadline:
+                sock.sendall(REQUEST)
+                if not _read_response(sock, buffer):
+                    sock.close()
+                    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+                done += 1
+        except (OSError, ConnectionError) as error:
+            errors.append(error)
+        finally:
+            if sock is not None:
+                sock.close()
+            counts[index] = done
+
+    workers = [threading.Thread(target=client, args=(i,)) for i in range(connections)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(seconds + 30)
+    elapsed = time.perf_counter() - start
+    if errors:
+        raise errors[0]
+    return sum(counts) / elapsed
+
+
+def _wrk_load(wrk: str, port: int, seconds: float, connections: int) -> float:
+    command = [
+        wrk,
+        "--threads",
+        "1",
+        "--connections",
+        str(connections),
+        "--duration",
+        f"{max(1, round(seconds))}s",
+        "--header",
+        f"Origin: {scenario.ALLOWED_ORIGIN}",
+        f"http://127.0.0.1:{port}{scenario.PATH}",
+    ]
+    output = subprocess.run(
+        command, capture_output=True, text=True, check=True, timeout=seconds + 30
+    ).stdout
+    match = re.search(r"Requests/sec:\s*([\d.]+)", output)
+    if match is None or "Non-2xx" in output or "Socket errors" in output:
+        msg = f"wrk reported errors or no rate:\n{output}"
+        raise RuntimeError(msg)
+    return float(match.group(1))
+
+
+def run(
+    *, rounds: int, seconds: float, connections: int = 4, threads: int = 4, generator: str = "auto"
+) -> E2EResult:
+    """Alternate load rounds between gunicorn serving the bare app and the wrapped one."""
+    wrk = shutil.which("wrk") if generator in {"auto", "wrk"} else None
+    if generator == "wrk" and wrk is None:
+        msg = "--load-generator wrk asked for, but wrk is not on PATH (apt-get install -y wrk)"
+        raise RuntimeError(msg)
+    used = f"wrk ({wrk})" if wrk else "Python keep-alive client (wrk not on PATH)"
+    server = (
+        f"gunicorn, 1 gthread worker x {threads} threads, keep-alive; {connections} connections"
+    )
+    result = E2EResult(used, server)
+    with serve("bare", threads) as bare_port, serve("wrapped", threads) as wrapped_port:
+        ports = {"bare": bare_port, "wrapped": wrapped_port}
+        for port in ports.values():  # warm both: imports, first-request paths
+            _python_load(port, 0.3, 1)
+        for index in range(rounds):
+            order = ("bare", "wrapped") if index % 2 == 0 else ("wrapped", "bare")
+            for app in order:
+                if wrk:
+                    rate = _wrk_load(wrk, ports[app], seconds, connections)
+                else:
+                    rate = _python_load(ports[app], seconds, connections)
+                result.rounds[app].append(rate)
+    return result

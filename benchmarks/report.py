@@ -1,0 +1,249 @@
+"""Turn measurements into the printed tables and the list of targets met or missed."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import platform
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from benchmarks import scenario
+from benchmarks.e2e import E2EResult
+from benchmarks.memory import FLAT_BYTES, MemoryResult
+from benchmarks.micro import MicroResult
+from benchmarks.scale import ScaleCase
+
+#: corsware's cost over the identity middleware's, per request kind (issue 4).
+FLOOR_TARGETS = {"no-origin": 2.5, "allowed": 4.0, "disallowed": 4.0, "preflight": 8.0}
+#: How many times more overhead each peer must have than corsware.
+PEER_TARGETS = {
+    "flask-cors": 20.0,
+    "django-cors-headers": 20.0,
+    "starlette": 1.0,
+    "wsgicors": 1.0,
+}
+SCALE_LIMIT = 1.5
+E2E_LIMIT = 0.03
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target of the issue, with what this run measured."""
+
+    name: str
+    measured: str
+    limit: str
+    met: bool
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain-text table: the first column left-aligned, the others right-aligned."""
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        first = cells[0].ljust(widths[0])
+        rest = (cell.rjust(width) for cell, width in zip(cells[1:], widths[1:], strict=True))
+        return "  ".join([first, *rest]).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(header), rule, *(line(row) for row in rows)])
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def machine() -> str:
+    """Where this run happened: CPU, operating system, Python, and the version of every layer."""
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    layers = ", ".join(
+        f"{name} {_version(name)}"
+        for name in (
+            *("corsware", "wsgicors", "starlette", "flask", "flask-cors"),
+            *("django", "django-cors-headers", "gunicorn"),
+        )
+    )
+    return (
+        f"Machine: {_cpu_model()}, {os.cpu_count()} logical CPUs, {platform.platform()}\n"
+        f"Python:  {python} ({sys.executable})\n"
+        f"Versions: {layers}"
+    )
+
+
+def _us(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds * 1e6:.2f}"
+
+
+def _times(value: float) -> str:
+    return f"{value:.1f}x" if value < 100 else f"{value:.0f}x"
+
+
+def micro_tables(result: MicroResult) -> tuple[str, list[Target]]:
+    """The per-request cost of every layer and corsware's ratios against the floor and the peers."""
+    names = [layer.name for layer in result.layers]
+    rows = [
+        [kind.label, *(_us(result.overhead(name, kind.key)) for name in names)]
+        for kind in scenario.KINDS
+    ]
+    bare_costs = (_us(result.seconds[(layer.bare_name, "allowed")]) for layer in result.layers)
+    rows.append(["(its bare app, whole request)", *bare_costs])
+    text = [
+        "Own cost per request, us: each layer's app with the layer minus the same app without it",
+        "(identity, corsware and wsgicors wrap a bare WSGI app; starlette a bare ASGI app;",
+        "flask-cors a Flask app; django-cors-headers a Django WSGI handler)",
+        table(["request kind", *names], rows),
+    ]
+    targets: list[Target] = []
+    if "corsware" in names and "identity" in names:
+        header = ["request kind", "corsware/identity"]
+        peers = [peer for peer in PEER_TARGETS if peer in names]
+        header += [f"{peer}/corsware" for peer in peers]
+        ratio_rows = []
+        for kind in scenario.KINDS:
+            cost = result.overhead("corsware", kind.key) or 0.0
+            floor = result.overhead("identity", kind.key) or 0.0
+            ratio = cost / floor if floor > 0 else float("inf")
+            limit = FLOOR_TARGETS[kind.key]
+            met = ratio <= limit
+            row = [kind.label, f"{_times(ratio)} (<= {limit:g}x) {'ok' if met else 'MISSED'}"]
+            targets.append(
+                Target(f"{kind.label}: corsware / identity", _times(ratio), f"<= {limit:g}x", met)
+            )
+            for peer in peers:
+                peer_cost = result.overhead(peer, kind.key) or 0.0
+                times = peer_cost / cost if cost > 0 else float("inf")
+                need = PEER_TARGETS[peer]
+                met = times >= need if need > 1 else times > need
+                limit_text = f">= {need:g}x" if need > 1 else "> 1x"
+                row.append(f"{_times(times)} ({limit_text}) {'ok' if met else 'MISSED'}")
+                targets.append(
+                    Target(f"{kind.label}: {peer} / corsware", _times(times), limit_text, met)
+                )
+            ratio_rows.append(row)
+        text += [
+            "",
+            "Ratios of own costs (corsware against the floor, and each peer against corsware)",
+            table(header, ratio_rows),
+        ]
+    for name, reason in result.missing.items():
+        text.append(f"skipped {name}: {reason}")
+    for note in result.notes:
+        text.append(f"note: {note}")
+    return "\n".join(text), targets
+
+
+def scale_table(cases: list[ScaleCase]) -> tuple[str, list[Target]]:
+    """corsware's cost at each size, relative to the smallest size of the same series."""
+    rows = []
+    targets = []
+    series = list(dict.fromkeys(case.series for case in cases))
+    for name in series:
+        points = [case for case in cases if case.series == name]
+        smallest = points[0]
+        per_name = name.startswith("preflight")
+        for point in points:
+            if per_name:
+                # Linear time means a flat cost per requested name once the fixed part is amortised.
+                relative = (point.seconds / point.size) / (smallest.seconds / smallest.size)
+                cost = f"{point.seconds * 1e9 / point.size:.1f} ns/name"
+            else:
+                relative = point.seconds / smallest.seconds
+                cost = ""
+            rows.append(
+                [
+                    name,
+                    f"{point.size:,}",
+                    _us(point.seconds),
+                    cost,
+                    str(point.status),
+                    _times(relative),
+                ]
+            )
+        largest = points[-1]
+        if per_name:
+            middle = points[-2]
+            worst = (largest.seconds / largest.size) / (middle.seconds / middle.size)
+            label = f"{name}: cost per name, {largest.size:,} vs {middle.size:,} names"
+        else:
+            worst = max(point.seconds for point in points) / min(point.seconds for point in points)
+            label = f"{name}: cost, {smallest.size:,} to {largest.size:,}"
+        targets.append(Target(label, _times(worst), f"<= {SCALE_LIMIT:g}x", worst <= SCALE_LIMIT))
+    text = [
+        "Scale: corsware's own cost per request as the configuration or the request grows",
+        table(["series", "size", "cost us", "", "status", "vs smallest"], rows),
+    ]
+    return "\n".join(text), targets
+
+
+def memory_table(result: MemoryResult) -> tuple[str, list[Target]]:
+    """Traced memory over the run; flat means no growth past the first checkpoint's level."""
+    rows = [[f"{done:,}", f"{traced / 1024:,.1f}"] for done, traced in result.checkpoints]
+    met = result.growth <= FLAT_BYTES
+    text = [
+        f"Memory: tracemalloc over {result.requests:,} requests, ever-new random origins and paths",
+        table(["after requests", "traced KiB"], rows),
+        f"growth after the first checkpoint: {result.growth / 1024:,.1f} KiB"
+        f" (flat: <= {FLAT_BYTES // 1024} KiB); peak {result.peak / 1024:,.1f} KiB",
+    ]
+    target = Target(
+        f"memory over {result.requests:,} requests",
+        f"+{result.growth / 1024:,.1f} KiB",
+        f"<= {FLAT_BYTES // 1024} KiB",
+        met,
+    )
+    return "\n".join(text), [target]
+
+
+def e2e_table(result: E2EResult) -> tuple[str, list[Target]]:
+    """Throughput of each app in each round, the best of each, and the share corsware takes."""
+    rows = [
+        [f"round {i + 1}", f"{bare:,.0f}", f"{wrapped:,.0f}"]
+        for i, (bare, wrapped) in enumerate(
+            zip(result.rounds["bare"], result.rounds["wrapped"], strict=True)
+        )
+    ]
+    rows.append(["best", f"{result.best('bare'):,.0f}", f"{result.best('wrapped'):,.0f}"])
+    met = result.cost <= E2E_LIMIT
+    text = [
+        f"End to end: {result.server}; load from {result.generator}",
+        table(["requests/s", "bare app", "corsware"], rows),
+        f"throughput cost of corsware: {result.cost:.1%} (target <= {E2E_LIMIT:.0%})",
+    ]
+    target = Target(
+        "end to end: throughput cost under gunicorn",
+        f"{result.cost:.1%}",
+        f"<= {E2E_LIMIT:.0%}",
+        met,
+    )
+    return "\n".join(text), [target]
+
+
+def targets_table(targets: list[Target]) -> str:
+    """Every target of the run, met or missed."""
+    met = sum(target.met for target in targets)
+    rows = [
+        [target.name, target.measured, target.limit, "ok" if target.met else "MISSED"]
+        for target in targets
+    ]
+    return "\n".join(
+        [
+            f"Targets: {met} of {len(targets)} met",
+            table(["target", "measured", "limit", ""], rows),
+        ]
+    )
