@@ -11,9 +11,7 @@ from benchmarks.drivers import WSGIApp
 
 def bare_wsgi_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
     """The app every WSGI layer wraps: a fixed two-byte answer to any request."""
-    start_response(
-        "200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "2")]
-    )
+    start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "2")])
     return [b"ok"]
 
 
@@ -39,9 +37,7 @@ class IdentityMiddleware:
     def __init__(self, app: WSGIApp) -> None:
         self.app = app
 
-    def __call__(
-        self, environ: dict[str, Any], start_response: Callable[..., Any]
-    ) -> Iterable[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         def add_header(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             headers.append(("X-Identity", "1"))
             return start_response(status, headers, exc_info)

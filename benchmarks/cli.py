@@ -26,12 +26,8 @@ class Mode:
 
 MODES = {
     "tiny": Mode(repeats=2, seconds=0.002, memory_requests=2_000, e2e_rounds=1, e2e_seconds=0.5),
-    "quick": Mode(
-        repeats=9, seconds=0.04, memory_requests=1_000_000, e2e_rounds=5, e2e_seconds=2.0
-    ),
-    "full": Mode(
-        repeats=25, seconds=0.1, memory_requests=1_000_000, e2e_rounds=10, e2e_seconds=5.0
-    ),
+    "quick": Mode(repeats=9, seconds=0.04, memory_requests=1_000_000, e2e_rounds=5, e2e_seconds=2.0),
+    "full": Mode(repeats=25, seconds=0.1, memory_requests=1_000_000, e2e_rounds=10, e2e_seconds=5.0),
 }
 
 
@@ -58,9 +54,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="a few milliseconds per measurement: checks that everything runs, figures are noise",
     )
     parser.set_defaults(mode="quick")
-    parser.add_argument(
-        "--only", action="append", choices=PARTS, help="run only this part (repeatable)"
-    )
+    parser.add_argument("--only", action="append", choices=PARTS, help="run only this part (repeatable)")
     parser.add_argument("--skip", action="append", choices=PARTS, default=[], help="skip a part")
     parser.add_argument(
         "--layers",
@@ -94,8 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     timer = Timer(repeats=args.repeats or mode.repeats, seconds=mode.seconds)
     started = time.monotonic()
     print(
-        f"corsware benchmarks, {args.mode} mode"
-        f" ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})"
+        f"corsware benchmarks, {args.mode} mode ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})"
     )
     print(report.machine())
     print(

@@ -201,9 +201,7 @@ def run(
         msg = "--load-generator wrk asked for, but wrk is not on PATH (apt-get install -y wrk)"
         raise RuntimeError(msg)
     used = f"wrk ({wrk})" if wrk else "Python keep-alive client (wrk not on PATH)"
-    server = (
-        f"gunicorn, 1 gthread worker x {threads} threads, keep-alive; {connections} connections"
-    )
+    server = f"gunicorn, 1 gthread worker x {threads} threads, keep-alive; {connections} connections"
     result = E2EResult(used, server)
     with serve("bare", threads) as bare_port, serve("wrapped", threads) as wrapped_port:
         ports = {"bare": bare_port, "wrapped": wrapped_port}

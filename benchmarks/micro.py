@@ -47,9 +47,7 @@ LAYERS = (
 )
 
 
-def make_call(
-    protocol: str, app: Any, kind: scenario.RequestKind, path: str = scenario.PATH
-) -> Call:
+def make_call(protocol: str, app: Any, kind: scenario.RequestKind, path: str = scenario.PATH) -> Call:
     """A timed call of one request of ``kind`` through ``app``."""
     if protocol == "asgi":
         return asgi_call(app, scenario.asgi_scope(kind.method, path, kind.headers))

@@ -66,9 +66,7 @@ PREFLIGHT = RequestKind(
 KINDS = (NO_ORIGIN, ALLOWED, DISALLOWED, PREFLIGHT)
 
 
-def wsgi_environ(
-    method: str, path: str, headers: tuple[tuple[str, str], ...] = ()
-) -> dict[str, Any]:
+def wsgi_environ(method: str, path: str, headers: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
     """Build the WSGI environ a server such as gunicorn passes for this request."""
     environ: dict[str, Any] = {
         "REQUEST_METHOD": method,
