@@ -35,7 +35,7 @@ _HOST = r"\[[0-9a-f:.]+\]|[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*\.?"
 _PORT = r"[1-9][0-9]{0,4}"
 _REQUEST_ORIGIN: Final = re.compile(rf"({_SCHEME})://({_HOST})(?::({_PORT}))?")
 
-_REGEX_SYNTAX: Final = frozenset("^$\\()+|{}")
+_REGEX_SYNTAX: Final = frozenset("^$\\()|{}")
 _LABEL: Final = re.compile(r"[a-z0-9_](?:[a-z0-9_\-]*[a-z0-9_])?")
 
 
