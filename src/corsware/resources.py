@@ -18,6 +18,7 @@ T = TypeVar("T")
 _CACHEABLE_PATH_LENGTH: Final = 512
 _CACHE_ENTRIES: Final = 4096
 _NO_MATCH: Final = -1
+_UNCACHED: Final = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,20 +152,19 @@ class ResourceMap(Generic[T]):
             table.setdefault(parsed.base, index)
         self._regexes = tuple(regexes)
         self._depth = max((base.count("/") for base in self._prefixes), default=0)
-        self._cache: dict[str, int] = {}
+        self._cache: dict[str, T | None] = {}
 
     def lookup(self, path: str) -> T | None:
         """The value of the first resource matching ``path`` (``PATH_INFO``), if any."""
-        index = self._cache.get(path)
-        if index is None:
+        value = self._cache.get(path, _UNCACHED)
+        if value is _UNCACHED:
             index = self._find(resolve_dot_segments(path or "/"))
+            value = None if index == _NO_MATCH else self._values[index]
             if len(path) <= _CACHEABLE_PATH_LENGTH:
                 if len(self._cache) >= _CACHE_ENTRIES:
                     self._cache.clear()
-                self._cache[path] = index
-        if index == _NO_MATCH:
-            return None
-        return self._values[index]
+                self._cache[path] = value
+        return value  # type: ignore[return-value]
 
     def _find(self, path: str) -> int:
         found = self._exact.get(path, len(self._values))
