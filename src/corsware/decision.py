@@ -21,7 +21,7 @@ from corsware.headers import (
     is_token,
     parse_header_names,
 )
-from corsware.origins import split_origin
+from corsware.origins import MAX_ORIGIN_LENGTH, split_origin
 from corsware.policy import CORSPolicy, max_age_seconds
 
 __all__ = ["Decision", "Kind", "ResourceRules"]
@@ -44,6 +44,13 @@ HEADERS_REJECTED: Final = "requested headers not allowed"
 
 _TRUE: Final = "true"
 _VARY_ACTUAL: Final = ("Vary", "Origin")
+
+# Answers are remembered per distinct request value so that repeat requests skip parsing and
+# matching. The keys come from clients, so each cache has a bounded number of bounded-length keys and
+# is emptied when full.
+_CACHE_ENTRIES: Final = 1024
+_CACHEABLE_REQUEST_HEADERS_LENGTH: Final = 256
+_UNCACHED: Final = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +96,10 @@ class ResourceRules:
         "_actual_tail",
         "_allow_headers",
         "_allow_methods",
+        "_allowed_methods",
+        "_allows_origin",
+        "_answers_by_origin",
+        "_answers_by_request_headers",
         "_credentials",
         "_header_names",
         "_methods",
@@ -98,7 +109,9 @@ class ResourceRules:
         "_private_network",
         "_wildcard_origin",
         "label",
+        "non_cors_headers",
         "policy",
+        "rejected_headers",
     )
 
     def __init__(self, label: str, policy: CORSPolicy) -> None:
@@ -127,8 +140,19 @@ class ResourceRules:
         )
         self._actual_rejected = Decision("actual", False, ORIGIN_REJECTED, label, None, (_VARY_ACTUAL,))
         self._non_cors = Decision("non-cors", False, NOT_CORS, label, None, (_VARY_ACTUAL,))
+        self.non_cors_headers = self._non_cors.headers
+        """The headers for a request without ``Origin``."""
+        self.rejected_headers = self._actual_rejected.headers
+        """The headers for an actual request from an origin that is not allowed."""
+        self._allows_origin = policy.allows_origin
+        # A callable's answer may change from one call to the next, so it is asked every time.
+        self._answers_by_origin: dict[str, Headers] | None = None if callable(policy.origins) else {}
 
         self._methods = None if policy.methods == "*" else frozenset(policy.methods)
+        # Every method that passes whatever the request: one set lookup settles the usual case.
+        self._allowed_methods = frozenset(
+            method for method in (*(self._methods or ()), *SAFELISTED_METHODS) if is_token(method)
+        )
         # Without credentials "*" covers every method; with them it is literal, so echo the one
         # requested (Fetch §"CORS-preflight fetch", step 7.5).
         self._allow_methods = (
@@ -161,6 +185,7 @@ class ResourceRules:
             reason: Decision("preflight", False, reason, label, REJECTED_STATUS, (vary_header,))
             for reason in (ORIGIN_REJECTED, METHOD_REJECTED, HEADERS_REJECTED)
         }
+        self._answers_by_request_headers: dict[str, str | None] = {}
 
     def non_cors(self) -> Decision:
         """The decision for a request without an ``Origin`` header."""
@@ -168,52 +193,103 @@ class ResourceRules:
 
     def actual(self, origin: str) -> Decision:
         """The decision for a request that is not a preflight and carries ``origin``."""
-        if not self.policy.allows_origin(origin):
+        headers = self.actual_headers(origin)
+        if headers is self.rejected_headers:
             return self._actual_rejected
         if self._actual_allowed is not None:
             return self._actual_allowed
-        return Decision(
-            "actual",
-            True,
-            ORIGIN_ALLOWED,
-            self.label,
-            None,
-            ((ACCESS_CONTROL_ALLOW_ORIGIN, origin), *self._actual_tail),
-        )
+        return Decision("actual", True, ORIGIN_ALLOWED, self.label, None, headers)
+
+    def actual_headers(self, origin: str) -> Headers:
+        """The headers for an actual request from ``origin``; :attr:`rejected_headers` if refused.
+
+        This is :meth:`actual` without building a :class:`Decision`, for the middleware's hot path.
+        """
+        answers = self._answers_by_origin
+        if answers is not None:
+            headers = answers.get(origin)
+            if headers is not None:
+                return headers
+        if not self._allows_origin(origin):
+            headers = self.rejected_headers
+        elif self._actual_allowed is not None:
+            headers = self._actual_allowed.headers
+        else:
+            headers = ((ACCESS_CONTROL_ALLOW_ORIGIN, origin), *self._actual_tail)
+        # Over-long origins are never allowed and not worth remembering.
+        if answers is not None and len(origin) <= MAX_ORIGIN_LENGTH:
+            if len(answers) >= _CACHE_ENTRIES:
+                answers.clear()
+            answers[origin] = headers
+        return headers
 
     def preflight(
         self, origin: str, method: str, request_headers: str | None, private_network: str | None
     ) -> Decision:
         """The decision for a CORS preflight (Fetch §"CORS-preflight fetch", step 7, server side)."""
-        if not self.policy.allows_origin(origin):
-            return self._preflight_rejected[ORIGIN_REJECTED]
-        if not self._allows_method(method):
-            return self._preflight_rejected[METHOD_REJECTED]
-        names = parse_header_names(request_headers) if request_headers is not None else ()
-        if names is None or not (self._header_names is None or self._header_names.issuperset(names)):
-            return self._preflight_rejected[HEADERS_REJECTED]
+        answer = self.preflight_headers(origin, method, request_headers, private_network)
+        if isinstance(answer, str):
+            return self._preflight_rejected[answer]
+        return Decision("preflight", True, PREFLIGHT_ALLOWED, self.label, ALLOWED_STATUS, tuple(answer))
+
+    def rejected_actual(self) -> Decision:
+        """The decision for an actual request from an origin that is not allowed."""
+        return self._actual_rejected
+
+    def rejected_preflight(self, reason: str) -> Decision:
+        """The decision for a preflight refused for ``reason``, one of :meth:`preflight_headers`'."""
+        return self._preflight_rejected[reason]
+
+    def preflight_headers(
+        self, origin: str, method: str, request_headers: str | None, private_network: str | None
+    ) -> list[tuple[str, str]] | str:
+        """The headers of an approved preflight (a new list), or the reason it is refused.
+
+        This is :meth:`preflight` without building a :class:`Decision`, for the middleware's hot path.
+        """
+        if self.actual_headers(origin) is self.rejected_headers:
+            return ORIGIN_REJECTED
+        # Safelisted methods pass the browser's method check whatever Access-Control-Allow-Methods
+        # says (Fetch §"CORS-preflight fetch", step 7.5); membership is case-sensitive.
+        if method not in self._allowed_methods and not (self._methods is None and is_token(method)):
+            return METHOD_REJECTED
+        allow_headers = self._allow_headers_for(request_headers) if request_headers is not None else ""
+        if allow_headers is None:
+            return HEADERS_REJECTED
 
         headers = [(ACCESS_CONTROL_ALLOW_ORIGIN, "*" if self._wildcard_origin else origin)]
         headers.extend(self._credentials)
         allow_methods = self._allow_methods or (method if self._methods is None else None)
         if allow_methods is not None:
             headers.append((ACCESS_CONTROL_ALLOW_METHODS, allow_methods))
-        if names:
-            headers.append((ACCESS_CONTROL_ALLOW_HEADERS, self._allow_headers or ",".join(names)))
+        if allow_headers:
+            headers.append((ACCESS_CONTROL_ALLOW_HEADERS, allow_headers))
         # Private Network Access: answer only when opted in, only on an approved preflight
         # (flask-cors CVE-2024-6221 granted it to everyone). Without the opt-in the request is not
         # refused, so browsers that merely warn keep working.
         if self._private_network and private_network == _TRUE:
             headers.append((ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, _TRUE))
         headers.extend(self._preflight_tail)
-        return Decision("preflight", True, PREFLIGHT_ALLOWED, self.label, ALLOWED_STATUS, tuple(headers))
+        return headers
 
-    def _allows_method(self, method: str) -> bool:
-        if not is_token(method):
-            return False
-        # Safelisted methods pass the browser's method check whatever Access-Control-Allow-Methods
-        # says (Fetch §"CORS-preflight fetch", step 7.5); membership is case-sensitive.
-        return self._methods is None or method in self._methods or method in SAFELISTED_METHODS
+    def _allow_headers_for(self, request_headers: str) -> str | None:
+        """The Access-Control-Allow-Headers value answering an Access-Control-Request-Headers value.
+
+        ``""`` when no names were requested (no header is sent); ``None`` when the request is refused.
+        """
+        answer = self._answers_by_request_headers.get(request_headers, _UNCACHED)
+        if answer is not _UNCACHED:
+            return answer  # type: ignore[return-value]
+        names = parse_header_names(request_headers)
+        if names is None or not (self._header_names is None or self._header_names.issuperset(names)):
+            answer = None
+        else:
+            answer = (self._allow_headers or ",".join(names)) if names else ""
+        if len(request_headers) <= _CACHEABLE_REQUEST_HEADERS_LENGTH:
+            if len(self._answers_by_request_headers) >= _CACHE_ENTRIES:
+                self._answers_by_request_headers.clear()
+            self._answers_by_request_headers[request_headers] = answer
+        return answer
 
     def describe(
         self,

@@ -8,7 +8,16 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Final, TypedDict, Unpack
 
-from corsware.decision import UNMATCHED_DECISION, Decision, ResourceRules
+from corsware.decision import (
+    ALLOWED_STATUS,
+    HEADERS_REJECTED,
+    METHOD_REJECTED,
+    ORIGIN_REJECTED,
+    REJECTED_STATUS,
+    UNMATCHED_DECISION,
+    Decision,
+    ResourceRules,
+)
 from corsware.errors import ConfigProblem, CORSConfigError, closest_name
 from corsware.headers import escape, rewrite_response_headers
 from corsware.policy import OPTION_NAMES, CORSPolicy, Origins, policy_from_options
@@ -27,6 +36,11 @@ ResourcePattern = str | re.Pattern[str]
 ResourceSpec = Mapping[str, object] | CORSPolicy
 
 _PREFLIGHT_CONTENT: Final = (("Content-Type", "text/plain; charset=utf-8"),)
+_ALLOWED_PREFLIGHT_CONTENT: Final = (*_PREFLIGHT_CONTENT, ("Content-Length", "0"))
+_REJECTION_BODIES: Final = {
+    reason: f"CORS preflight rejected: {reason}\n".encode()
+    for reason in (ORIGIN_REJECTED, METHOD_REJECTED, HEADERS_REJECTED)
+}
 
 
 class PolicyOptions(TypedDict, total=False):
@@ -119,21 +133,22 @@ class CORSMiddleware:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Answer a preflight, or call the app and add CORS headers to its response (PEP 3333)."""
-        decision = self._decide(environ)
-        if decision.status is not None:
-            if not decision.allowed:
-                _log_rejection(decision, environ)
-            body = b"" if decision.allowed else f"CORS preflight rejected: {decision.reason}\n".encode()
-            start_response(
-                decision.status,
-                [*decision.headers, *_PREFLIGHT_CONTENT, ("Content-Length", str(len(body)))],
-            )
-            return [body]
-        if decision is UNMATCHED_DECISION:
+        # The same steps as _decide, on header tuples instead of Decision objects: this runs on every
+        # request, so it builds nothing it does not send.
+        rules = self._rules.lookup(environ.get("PATH_INFO", ""))
+        if rules is None:
             return self.app(environ, start_response)
-        if decision.kind == "actual" and not decision.allowed:
-            _log_rejection(decision, environ)
-        cors_headers = decision.headers
+        origin = environ.get("HTTP_ORIGIN")
+        if origin is None:
+            cors_headers = rules.non_cors_headers
+        else:
+            if environ["REQUEST_METHOD"] == "OPTIONS":
+                method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
+                if method is not None:
+                    return _answer_preflight(rules, origin, method, environ, start_response)
+            cors_headers = rules.actual_headers(origin)
+            if cors_headers is rules.rejected_headers:
+                _log_rejection(rules.rejected_actual(), environ)
 
         def start_cors_response(
             status: str,
@@ -212,6 +227,33 @@ class CORSMiddleware:
                 private_network if isinstance(private_network, str) else None,
             )
         return rules.actual(origin)
+
+
+def _answer_preflight(
+    rules: ResourceRules,
+    origin: str,
+    method: str,
+    environ: WSGIEnvironment,
+    start_response: StartResponse,
+) -> Iterable[bytes]:
+    answer = rules.preflight_headers(
+        origin,
+        method,
+        environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+        environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+    )
+    if isinstance(answer, str):
+        decision = rules.rejected_preflight(answer)
+        _log_rejection(decision, environ)
+        body = _REJECTION_BODIES[answer]
+        start_response(
+            REJECTED_STATUS,
+            [*decision.headers, *_PREFLIGHT_CONTENT, ("Content-Length", str(len(body)))],
+        )
+        return [body]
+    answer.extend(_ALLOWED_PREFLIGHT_CONTENT)
+    start_response(ALLOWED_STATUS, answer)
+    return [b""]
 
 
 def _label(pattern: ResourcePattern) -> str:
