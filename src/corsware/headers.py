@@ -20,6 +20,7 @@ __all__ = [
     "FORBIDDEN_REQUEST_HEADERS",
     "MAX_HEADER_LIST_LENGTH",
     "MAX_HEADER_LIST_NAMES",
+    "OWNED_NAME_INITIALS",
     "SAFELISTED_METHODS",
     "escape",
     "is_token",
@@ -80,8 +81,11 @@ _TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # A list of tokens with optional whitespace; one character class, so matching is linear.
 _LIST_CHARACTERS: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z, \t]*")
 _MAX_TOKEN_LENGTH: Final = 256
-# First letters of "Access-Control-*" and "Vary" in either case; "" (an empty name) also matches `in`.
-_OWNED_INITIALS: Final = "AaVv"
+# The first letters, in either case, of every response header name rewrite_response_headers changes
+# ("Access-Control-*", "Vary"). When no name starts with one, the rewrite is a plain concatenation,
+# which a first-letter test finds out far more cheaply than lower-casing each name. `name[:1] in`
+# this string is also true for an empty name, which then takes the full rewrite too.
+OWNED_NAME_INITIALS: Final = "AaVv"
 _LOG_VALUE_LIMIT: Final = 200
 
 
@@ -125,17 +129,6 @@ def rewrite_response_headers(
     added beside it (Fetch §"CORS protocol and HTTP caches"; RFC 9110 §12.5.5), unless the app already
     varies on everything (``*``) or on those fields. A new list is returned: the app may reuse its own.
     """
-    for name, _ in app_headers:
-        # Only names starting with A or V can be ours to replace or merge; most responses have none,
-        # and a first-letter test is far cheaper than lower-casing every name.
-        if name[:1] in _OWNED_INITIALS:
-            return _rewrite(app_headers, cors_headers)
-    return [*app_headers, *cors_headers]
-
-
-def _rewrite(
-    app_headers: list[tuple[str, str]], cors_headers: tuple[tuple[str, str], ...]
-) -> list[tuple[str, str]]:
     result: list[tuple[str, str]] = []
     vary_at: list[int] = []
     for name, value in app_headers:

@@ -19,7 +19,7 @@ from corsware.decision import (
     ResourceRules,
 )
 from corsware.errors import ConfigProblem, CORSConfigError, closest_name
-from corsware.headers import escape, rewrite_response_headers
+from corsware.headers import OWNED_NAME_INITIALS, escape, rewrite_response_headers
 from corsware.policy import OPTION_NAMES, CORSPolicy, Origins, policy_from_options
 from corsware.resources import ResourceMap, parse_path_pattern, shadowing_problems
 
@@ -157,7 +157,12 @@ class CORSMiddleware:
         ) -> object:
             # Applied to every call, including a second one with exc_info whose fresh header list
             # replaces the first (PEP 3333 §"The start_response() Callable").
-            return start_response(status, rewrite_response_headers(headers, cors_headers), exc_info)
+            for name, _ in headers:
+                if name[:1] in OWNED_NAME_INITIALS:
+                    return start_response(
+                        status, rewrite_response_headers(headers, cors_headers), exc_info
+                    )
+            return start_response(status, [*headers, *cors_headers], exc_info)
 
         return self.app(environ, start_cors_response)  # type: ignore[arg-type]
 
