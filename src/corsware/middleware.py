@@ -147,7 +147,8 @@ class CORSMiddleware:
                 if method is not None:
                     return _answer_preflight(rules, origin, method, environ, start_response)
             cors_headers = rules.actual_headers(origin)
-            if cors_headers is rules.rejected_headers:
+            # The level is checked here so that a refused origin costs no calls while DEBUG is off.
+            if cors_headers is rules.rejected_headers and logger.isEnabledFor(logging.DEBUG):
                 _log_rejection(rules.rejected_actual(), environ)
 
         def start_cors_response(
@@ -249,7 +250,8 @@ def _answer_preflight(
     )
     if isinstance(answer, str):
         decision = rules.rejected_preflight(answer)
-        _log_rejection(decision, environ)
+        if logger.isEnabledFor(logging.DEBUG):
+            _log_rejection(decision, environ)
         body = _REJECTION_BODIES[answer]
         start_response(
             REJECTED_STATUS,
@@ -308,14 +310,13 @@ def _resource_policy(
 
 
 def _log_rejection(decision: Decision, environ: WSGIEnvironment) -> None:
-    if logger.isEnabledFor(logging.DEBUG):
-        logger.debug(
-            "CORS %s rejected (%s): %s %s from origin %s, requested method %s, headers %s",
-            decision.kind,
-            decision.reason,
-            escape(environ.get("REQUEST_METHOD")),
-            escape(environ.get("PATH_INFO")),
-            escape(environ.get("HTTP_ORIGIN")),
-            escape(environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")),
-            escape(environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")),
-        )
+    logger.debug(
+        "CORS %s rejected (%s): %s %s from origin %s, requested method %s, headers %s",
+        decision.kind,
+        decision.reason,
+        escape(environ.get("REQUEST_METHOD")),
+        escape(environ.get("PATH_INFO")),
+        escape(environ.get("HTTP_ORIGIN")),
+        escape(environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")),
+        escape(environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")),
+    )
