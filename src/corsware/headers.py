@@ -83,8 +83,7 @@ _LIST_CHARACTERS: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z, \t]*")
 _MAX_TOKEN_LENGTH: Final = 256
 # The first letters, in either case, of every response header name rewrite_response_headers changes
 # ("Access-Control-*", "Vary"). When no name starts with one, the rewrite is a plain concatenation,
-# which a first-letter test finds out far more cheaply than lower-casing each name. `name[:1] in`
-# this string is also true for an empty name, which then takes the full rewrite too.
+# which a first-letter test finds out far more cheaply than lower-casing each name.
 OWNED_NAME_INITIALS: Final = "AaVv"
 _LOG_VALUE_LIMIT: Final = 200
 

@@ -159,7 +159,7 @@ class CORSMiddleware:
             # Applied to every call, including a second one with exc_info whose fresh header list
             # replaces the first (PEP 3333 §"The start_response() Callable").
             for name, _ in headers:
-                if name[:1] in OWNED_NAME_INITIALS:
+                if not name or name[0] in OWNED_NAME_INITIALS:
                     return start_response(
                         status, rewrite_response_headers(headers, cors_headers), exc_info
                     )
