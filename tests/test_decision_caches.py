@@ -26,7 +26,7 @@ def test_origin_answers_are_bounded_under_rotating_origins() -> None:
     for number in range(3 * bound):
         origin = f"https://app{number}.example.com"
         assert allow_origin(resource.actual_headers(origin)) == origin
-        largest = max(largest, len(resource._answers_by_origin or {}))
+        largest = max(largest, len(resource.remembered_origins))
     assert largest == bound
     # After the cache was emptied and refilled, answers are still right.
     assert allow_origin(resource.actual_headers("https://app0.example.com")) == (
@@ -46,7 +46,7 @@ def test_origin_answers_are_bounded_under_rotating_origins() -> None:
 def test_origin_answers_remembered(origin: str, remembered: bool) -> None:
     resource = rules(origins=["https://app.example.com"])
     first = resource.actual_headers(origin)
-    assert (origin in (resource._answers_by_origin or {})) is remembered
+    assert (origin in resource.remembered_origins) is remembered
     assert resource.actual_headers(origin) == first
     assert resource.actual(origin).headers == first
 
@@ -64,7 +64,7 @@ def test_callable_origins_are_asked_every_time() -> None:
             "https://a.example.com"
         )
     assert asked == ["https://a.example.com"] * 3
-    assert resource._answers_by_origin is None
+    assert resource.remembered_origins == {}
 
 
 def test_request_header_answers_are_bounded_under_rotating_values() -> None:

@@ -98,7 +98,6 @@ class ResourceRules:
         "_allow_methods",
         "_allowed_methods",
         "_allows_origin",
-        "_answers_by_origin",
         "_answers_by_request_headers",
         "_credentials",
         "_header_names",
@@ -107,11 +106,13 @@ class ResourceRules:
         "_preflight_rejected",
         "_preflight_tail",
         "_private_network",
+        "_remember_origins",
         "_wildcard_origin",
         "label",
         "non_cors_headers",
         "policy",
         "rejected_headers",
+        "remembered_origins",
     )
 
     def __init__(self, label: str, policy: CORSPolicy) -> None:
@@ -146,7 +147,9 @@ class ResourceRules:
         """The headers for an actual request from an origin that is not allowed."""
         self._allows_origin = policy.allows_origin
         # A callable's answer may change from one call to the next, so it is asked every time.
-        self._answers_by_origin: dict[str, Headers] | None = None if callable(policy.origins) else {}
+        self._remember_origins = not callable(policy.origins)
+        self.remembered_origins: dict[str, Headers] = {}
+        """:meth:`actual_headers` answers already given, by origin: a lookup here saves the call."""
 
         self._methods = None if policy.methods == "*" else frozenset(policy.methods)
         # Every method that passes whatever the request: one set lookup settles the usual case.
@@ -205,11 +208,9 @@ class ResourceRules:
 
         This is :meth:`actual` without building a :class:`Decision`, for the middleware's hot path.
         """
-        answers = self._answers_by_origin
-        if answers is not None:
-            headers = answers.get(origin)
-            if headers is not None:
-                return headers
+        remembered = self.remembered_origins.get(origin)
+        if remembered is not None:
+            return remembered
         if not self._allows_origin(origin):
             headers = self.rejected_headers
         elif self._actual_allowed is not None:
@@ -217,10 +218,10 @@ class ResourceRules:
         else:
             headers = ((ACCESS_CONTROL_ALLOW_ORIGIN, origin), *self._actual_tail)
         # Over-long origins are never allowed and not worth remembering.
-        if answers is not None and len(origin) <= MAX_ORIGIN_LENGTH:
-            if len(answers) >= _CACHE_ENTRIES:
-                answers.clear()
-            answers[origin] = headers
+        if self._remember_origins and len(origin) <= MAX_ORIGIN_LENGTH:
+            if len(self.remembered_origins) >= _CACHE_ENTRIES:
+                self.remembered_origins.clear()
+            self.remembered_origins[origin] = headers
         return headers
 
     def preflight(

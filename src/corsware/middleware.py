@@ -146,7 +146,7 @@ class CORSMiddleware:
                 method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
                 if method is not None:
                     return _answer_preflight(rules, origin, method, environ, start_response)
-            cors_headers = rules.actual_headers(origin)
+            cors_headers = rules.remembered_origins.get(origin) or rules.actual_headers(origin)
             # The level is checked here so that a refused origin costs no calls while DEBUG is off.
             if cors_headers is rules.rejected_headers and logger.isEnabledFor(logging.DEBUG):
                 _log_rejection(rules.rejected_actual(), environ)
