@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
@@ -58,16 +58,31 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_path: str) -> Iterator[Browser]:
-    """One headless Chromium for the session; each case opens its own context in it."""
+def launch_chromium(chromium_path: str) -> Iterator[Callable[..., Browser]]:
+    """Launches headless Chromiums with our flags (plus any given); closes them all at the end."""
+    launched: list[Browser] = []
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=chromium_path, args=list(CHROMIUM_FLAGS), timeout=60_000
-        )
+
+        def launch(*extra_flags: str) -> Browser:
+            chromium = playwright.chromium.launch(
+                executable_path=chromium_path,
+                args=[*CHROMIUM_FLAGS, *extra_flags],
+                timeout=60_000,
+            )
+            launched.append(chromium)
+            return chromium
+
         try:
-            yield chromium
+            yield launch
         finally:
-            chromium.close()
+            for chromium in launched:
+                chromium.close()
+
+
+@pytest.fixture(scope="session")
+def browser(launch_chromium: Callable[..., Browser]) -> Browser:
+    """One headless Chromium for the session; each case opens its own context in it."""
+    return launch_chromium()
 
 
 @pytest.fixture(scope="session")
