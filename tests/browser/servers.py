@@ -135,9 +135,7 @@ class API:
         name, _, rest = environ["PATH_INFO"][1:].partition("/")
         app = self._apps.get(name)
         if app is None:
-            start_response(
-                "404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "0")]
-            )
+            start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "0")])
             return []
         environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/" + name
         environ["PATH_INFO"] = "/" + rest

@@ -142,6 +142,4 @@ def test_local_network_access_is_live_and_loopback_pages_are_exempt(
     assert [(call["outcome"], call.get("status")) for call in from_loopback] == [("ok", 200)]
     assert [call["outcome"] for call in from_public] == ["blocked"]
     # Only the loopback page's fetch reached the server: nothing at all from the "public" page.
-    assert [(request.method, request.status) for request in dispatcher.seen(prefix)] == [
-        ("GET", 200)
-    ]
+    assert [(request.method, request.status) for request in dispatcher.seen(prefix)] == [("GET", 200)]
