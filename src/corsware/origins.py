@@ -98,10 +98,10 @@ def parse_origin_pattern(text: str) -> OriginPattern | tuple[str, str]:
     """
     if not text:
         return "is empty", "remove it, or write an origin such as 'https://app.example.com'"
-    if any(character.isspace() for character in text):
-        return "contains whitespace", f"write {''.join(text.split())!r}"
     if "," in text:
         return "is several origins in one string", "pass a list with one origin per item"
+    if any(character.isspace() for character in text):
+        return "contains whitespace", f"write {''.join(text.split())!r}"
     if _REGEX_SYNTAX.intersection(text) or ".*" in text:
         return (
             "uses regular-expression syntax in a plain string",
