@@ -40,6 +40,15 @@ class Server:
     port: int
     log: list[str]
 
+    def logged(self, text: str) -> bool:
+        """Whether the server prints a line containing ``text`` within a few seconds."""
+        deadline = time.monotonic() + REQUEST_TIMEOUT
+        while not any(text in line for line in self.log):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
     def connect(self) -> http.client.HTTPConnection:
         """A new HTTP/1.1 connection to the server (opened on first use)."""
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
@@ -96,7 +105,8 @@ def running(readme_command: list[str], runtime_dir: Path) -> Iterator[Server]:
     log: list[str] = []
     lines: queue.Queue[str] = queue.Queue()
     assert process.stdout is not None
-    threading.Thread(target=_pump, args=(process.stdout, lines, log), daemon=True).start()
+    pump = threading.Thread(target=_pump, args=(process.stdout, lines, log), daemon=True)
+    pump.start()
     try:
         yield Server(_wait_for_port(process, lines, log), log)
     finally:
@@ -106,6 +116,8 @@ def running(readme_command: list[str], runtime_dir: Path) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(STOP_TIMEOUT)
+        pump.join(STOP_TIMEOUT)  # the pipe reaches its end once the server and its workers exit
+        process.stdout.close()
 
 
 def _environment() -> dict[str, str]:
