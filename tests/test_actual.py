@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 import webtest
+from tests.conftest import SpyApp, cors_headers
 
 from corsware import CORSMiddleware
-from tests.conftest import SpyApp, cors_headers
 
 APP = "http://localhost:3000"
 
@@ -181,3 +181,20 @@ def test_app_header_list_is_not_mutated() -> None:
     for _ in range(3):
         client.get("/", headers={"Origin": APP})
     assert shared == [("Content-Type", "text/plain")]
+
+
+def test_callable_origins_decide_for_themselves(spy: SpyApp) -> None:
+    """A callable gets each well-formed origin (never null or garbage) and its truthiness counts."""
+    asked: list[str] = []
+
+    def allowed(origin: str) -> bool:
+        asked.append(origin)
+        return origin.endswith(".trusted.example")
+
+    app = webtest.TestApp(CORSMiddleware(spy, origins=allowed), lint=True)
+    assert cors_headers(app.get("/", headers={"Origin": "https://a.trusted.example"})) == {
+        "Access-Control-Allow-Origin": "https://a.trusted.example"
+    }
+    assert cors_headers(app.get("/", headers={"Origin": "https://evil.example"})) == {}
+    assert cors_headers(app.get("/", headers={"Origin": "null"})) == {}
+    assert asked == ["https://a.trusted.example", "https://evil.example"]

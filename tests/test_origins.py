@@ -283,33 +283,18 @@ def test_parse_origin_pattern_errors(text: str, in_message: str, in_fix: str) ->
     assert in_fix in fix
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: '?' is in _REGEX_SYNTAX, so a query is reported as regular-expression syntax and the "
-    "'query, fragment or user name' check never sees '?'",
-)
 def test_parse_origin_pattern_query_is_reported_as_query() -> None:
     result = parse_origin_pattern("https://example.com?x=1")
     assert isinstance(result, tuple)
     assert "query" in result[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: _split_port rpartitions '*.[::1]' at the last ':' inside the brackets, so a subdomain "
-    "wildcard on a port-less IPv6 address is reported as 'has an invalid port'",
-)
 def test_parse_origin_pattern_wildcard_on_portless_ipv6() -> None:
     result = parse_origin_pattern("http://*.[::1]")
     assert isinstance(result, tuple)
     assert "wildcard on an IP" in result[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: ipaddress.IPv6Address accepts a '%' zone ID, so '[fe80::1%25eth0]' is accepted as a "
-    "pattern although browsers never send a zone ID (spec.md §1.8: reject '%') and it never matches",
-)
 def test_parse_origin_pattern_rejects_ipv6_zone_id() -> None:
     assert isinstance(parse_origin_pattern("http://[fe80::1%25eth0]"), tuple)
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from tests.conftest import SpyApp
 
 from corsware import CORSConfigError, CORSMiddleware, CORSPolicy
-from tests.conftest import SpyApp
 
 INVALID = [
     pytest.param(
@@ -77,6 +77,11 @@ INVALID = [
         id="bytes regex",
     ),
     pytest.param({"origins": 42}, [("CORS-E002", "origins", "list")], id="origins of the wrong type"),
+    pytest.param(
+        {"origins": [["https://a.example"]]},
+        [("CORS-E002", "origins[0]", "origin string")],
+        id="unhashable item",
+    ),
     pytest.param(
         {"methods": ["patch"]}, [("CORS-E005", "methods[0]", "'PATCH'")], id="lower-case method"
     ),

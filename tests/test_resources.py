@@ -79,12 +79,6 @@ def test_parse_path_pattern_errors(text: str, in_message: str, fix: str | None) 
         assert suggestion == fix
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the dot-segment fix is resolve_dot_segments(base) + '/*', and resolving '/api/.' "
-    "keeps a trailing '/', so '/api/./*' is told to write '/api//*', which covers '/api//x' "
-    "but not '/api/x'",
-)
 @pytest.mark.parametrize(
     ("text", "fix"),
     [
