@@ -84,7 +84,7 @@ def test_browser_reaches_the_expected_outcome(
 
     result = run_in_browser(browser, page_origin, fetch_spec(case, f"{api_origin}{prefix}"))
     seen = dispatcher.seen(prefix)
-    record_property("browser", [call["outcome"] for call in result["calls"]])
+    record_property("browser", [(call["outcome"], call.get("status")) for call in result["calls"]])
     record_property("server", [(request.method, request.status) for request in seen])
     context = f"browser: {result}\nserver saw:\n{describe(seen)}"
 
