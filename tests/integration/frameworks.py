@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import django
 import webtest
 from django.test import override_settings
-from examples.django_app import settings as example
 
 from corsware import CORSMiddleware
+from examples.django_app import settings as example
 
 from .cases import Case, Outcome
 

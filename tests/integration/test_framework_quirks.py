@@ -5,11 +5,11 @@ from __future__ import annotations
 import falcon
 import pytest
 import webtest
-from examples import bottle_app, flask_app
 from pyramid.config import Configurator
 from pyramid.request import Request
 
 from corsware import CORSMiddleware
+from examples import bottle_app, flask_app
 
 from .cases import DEV_ORIGIN, Case, Cors, Outcome, check, preflight
 from .frameworks import FRAMEWORKS, framework_context, send
