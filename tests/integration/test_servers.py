@@ -23,8 +23,8 @@ pytestmark = pytest.mark.timeout(60)
 GUNICORN_SYNC, GUNICORN_GTHREAD = commands("gunicorn")
 [WAITRESS] = commands("waitress")
 
-CLIENTS = 16
-ROUNDS = 40
+CLIENTS = 32
+ROUNDS = 60
 
 
 @pytest.fixture(
