@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from .cases import AUTHORIZATION, CASES, Case, Cors, Outcome, check, preflight
+from .frameworks import FRAMEWORKS, Framework
 from .readme import commands
 from .servers import Server, running
 
@@ -41,6 +42,23 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         yield server
 
 
+@pytest.fixture(
+    scope="module",
+    params=[f for f in FRAMEWORKS if f.handles_exceptions],
+    ids=lambda framework: f"gunicorn-gthread-{framework.name}",
+)
+def framework_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """The README's gthread command, serving a framework's example instead of the plain app."""
+    framework: Framework = request.param
+    *options, entry_point = GUNICORN_GTHREAD
+    assert entry_point == "examples.gunicorn_app:app"
+    command = [*options, f"{framework.module}:{framework.attribute}"]
+    with running(command, tmp_path_factory.mktemp("server-runtime")) as server:
+        yield server
+
+
 def send(server: Server, case: Case) -> Outcome:
     return server.request(case.method, case.path, case.request_headers(), case.encoded_body())
 
@@ -49,6 +67,12 @@ def send(server: Server, case: Case) -> Outcome:
 def test_case_table(server: Server, case: Case) -> None:
     """The shared table holds over real HTTP; the raising route has its own test below."""
     check(case, send(server, case))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_framework_case_table(framework_server: Server, case: Case) -> None:
+    """Each framework's example, served by gunicorn, passes the whole table, raising route included."""
+    check(case, send(framework_server, case))
 
 
 def test_exception_escaping_the_app(server: Server) -> None:
