@@ -58,6 +58,12 @@ FRAMEWORKS = [
 ]
 
 
+def framework_named(name: str) -> Framework:
+    """The entry of `FRAMEWORKS` called ``name``."""
+    [framework] = [framework for framework in FRAMEWORKS if framework.name == name]
+    return framework
+
+
 def middleware_of(app: object) -> CORSMiddleware:
     """The CORSMiddleware of an example: the app itself, or Flask's ``app.wsgi_app``."""
     found = app if isinstance(app, CORSMiddleware) else getattr(app, "wsgi_app", None)

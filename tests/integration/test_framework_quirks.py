@@ -12,7 +12,7 @@ from corsware import CORSMiddleware
 from examples import bottle_app, flask_app
 
 from .cases import DEV_ORIGIN, Case, Cors, Outcome, check, preflight
-from .frameworks import FRAMEWORKS, framework_context, send
+from .frameworks import framework_context, framework_named, send
 
 POLICY = {
     "origins": [DEV_ORIGIN],
@@ -53,7 +53,7 @@ def test_pyramid_without_exception_view_propagates_exceptions() -> None:
 
 def test_django_unknown_host_gets_a_readable_400() -> None:
     """Django refuses a Host outside ALLOWED_HOSTS with 400, before any view; the page can read it."""
-    [django] = [framework for framework in FRAMEWORKS if framework.name == "django"]
+    django = framework_named("django")
     with framework_context(django):
         response = webtest.TestApp(django.load(), lint=True).get(
             "/api/items",

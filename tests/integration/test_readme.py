@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 
 from .cases import CASES, Case, check
-from .frameworks import FRAMEWORKS, Framework, framework_context, middleware_of, send
+from .frameworks import framework_context, framework_named, middleware_of, send
 from .readme import python_snippet
 
 
@@ -43,11 +43,6 @@ SNIPPET_CASES = [
 ]
 
 
-def framework_of(snippet: Snippet) -> Framework:
-    [framework] = [f for f in FRAMEWORKS if f.name == snippet.framework]
-    return framework
-
-
 @pytest.fixture
 def snippet_app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     snippet: Snippet = request.param
@@ -55,7 +50,7 @@ def snippet_app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
     # Pyramid's Configurator looks its caller's module up in sys.modules, as for any imported file.
     monkeypatch.setitem(sys.modules, module.__name__, module)
     code = compile(python_snippet(snippet.heading), f"README.md ### {snippet.heading}", "exec")
-    with framework_context(framework_of(snippet)):
+    with framework_context(framework_named(snippet.framework)):
         exec(code, module.__dict__)  # noqa: S102 - the README's own snippet is the code under test
         yield getattr(module, snippet.attribute)
 
@@ -72,7 +67,7 @@ def test_snippet_answers(snippet_app: object, case: Case) -> None:
 def test_snippet_mirrors_its_example(request: pytest.FixtureRequest, snippet_app: object) -> None:
     """The snippet's policy is exactly that of the example app the case table judges."""
     snippet: Snippet = request.node.callspec.params["snippet_app"]
-    framework = framework_of(snippet)
+    framework = framework_named(snippet.framework)
     with framework_context(framework):
         example = framework.load()
     assert middleware_of(snippet_app).resources == middleware_of(example).resources
