@@ -97,7 +97,7 @@ def resolve_options(value: Any, page_origin: str) -> Any:
 
 # Parts that recur in the table, named for what they mean.
 JSON_REQUEST: dict[str, Any] = {"headers": {"Content-Type": "application/json"}, "body": JSON_BODY}
-"""A request body that is not CORS-safelisted: the browser preflights it."""
+"""A JSON body: application/json is not a CORS-safelisted Content-Type, so the browser preflights."""
 
 READ_AFTER_PREFLIGHT: dict[str, Any] = {
     "outcome": "ok",
