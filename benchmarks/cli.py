@@ -26,8 +26,8 @@ class Mode:
 
 MODES = {
     "tiny": Mode(repeats=2, seconds=0.002, memory_requests=2_000, e2e_rounds=1, e2e_seconds=0.5),
-    "quick": Mode(repeats=9, seconds=0.04, memory_requests=1_000_000, e2e_rounds=5, e2e_seconds=2.0),
-    "full": Mode(repeats=25, seconds=0.1, memory_requests=1_000_000, e2e_rounds=10, e2e_seconds=5.0),
+    "quick": Mode(repeats=9, seconds=0.04, memory_requests=1_000_000, e2e_rounds=12, e2e_seconds=1.0),
+    "full": Mode(repeats=25, seconds=0.1, memory_requests=1_000_000, e2e_rounds=30, e2e_seconds=2.0),
 }
 
 

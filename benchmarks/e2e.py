@@ -4,15 +4,22 @@
 The load generator is ``wrk`` when it is on PATH (Debian: ``apt-get install -y wrk``), because it
 costs the server's machine the least CPU; otherwise a small keep-alive client written with the
 standard library (threads and raw sockets) takes its place. The report says which one ran.
+
+Two throughputs are reported per round: requests per wall-clock second, and requests per CPU second
+of the gunicorn processes (read from Linux's /proc). The second is what one server core can sustain;
+it does not move when other processes on a shared machine take the CPU away for a while, so the
+target is judged on it where /proc is available.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -31,22 +38,83 @@ REQUEST = (
 START_TIMEOUT = 20.0
 
 
+@dataclass(frozen=True)
+class Round:
+    """One load round against one app."""
+
+    requests: int
+    seconds: float
+    #: CPU time the gunicorn processes used during the round, or None where /proc is missing.
+    cpu_seconds: float | None
+
+    @property
+    def rate(self) -> float:
+        """Requests per wall-clock second."""
+        return self.requests / self.seconds
+
+    @property
+    def capacity(self) -> float | None:
+        """Requests per CPU second of the server: what one fully busy core would serve."""
+        return self.requests / self.cpu_seconds if self.cpu_seconds else None
+
+
 @dataclass
 class E2EResult:
-    """Requests per second of each app in each round."""
+    """Every round of each app."""
 
     generator: str
     server: str
-    rounds: dict[str, list[float]] = field(default_factory=lambda: {"bare": [], "wrapped": []})
+    rounds: dict[str, list[Round]] = field(default_factory=lambda: {"bare": [], "wrapped": []})
 
-    def best(self, app: str) -> float:
-        """The best round: the one least disturbed by the rest of the machine."""
-        return max(self.rounds[app])
+    @property
+    def by_cpu(self) -> bool:
+        """Whether server CPU time was measured, so that capacities can be compared."""
+        return all(r.capacity is not None for rounds in self.rounds.values() for r in rounds)
+
+    def throughput(self, round_: Round) -> float:
+        """A round's throughput: its capacity where CPU time is known, else its rate."""
+        return round_.capacity or 0.0 if self.by_cpu else round_.rate
+
+    def ratios(self) -> list[float]:
+        """Corsware's throughput over the bare app's, for each pair of back-to-back rounds."""
+        pairs = zip(self.rounds["wrapped"], self.rounds["bare"], strict=True)
+        return [self.throughput(wrapped) / self.throughput(bare) for wrapped, bare in pairs]
 
     @property
     def cost(self) -> float:
-        """The share of the bare app's throughput that the middleware takes away."""
-        return 1 - self.best("wrapped") / self.best("bare")
+        """The share of the bare app's throughput that the middleware takes away.
+
+        Each round is paired with the other app's round run right beside it, under the same load
+        from the rest of the machine, and the median pair decides: one disturbed round moves it
+        little.
+        """
+        return 1 - statistics.median(self.ratios())
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (gunicorn's workers), read from /proc."""
+    found = []
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat, encoding="ascii", errors="replace") as file:
+                fields = file.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.split("/")[2]))
+    return found
+
+
+def _cpu_seconds(pids: list[int]) -> float | None:
+    """CPU time used so far by every thread of ``pids``, to the nanosecond, or None without /proc."""
+    total = 0
+    found = False
+    for pid in pids:
+        for schedstat in glob.glob(f"/proc/{pid}/task/*/schedstat"):
+            with contextlib.suppress(OSError, ValueError), open(schedstat, encoding="ascii") as file:
+                total += int(file.read().split()[0])
+                found = True
+    return total / 1e9 if found else None
 
 
 def _free_port() -> int:
@@ -73,8 +141,11 @@ def _wait_until_listening(port: int, process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def serve(app: str, threads: int, worker_class: str = "gthread") -> Iterator[int]:
-    """Run gunicorn (one gthread worker, keep-alive) serving ``benchmarks.e2e_apps:<app>``."""
+def serve(app: str, threads: int, worker_class: str = "gthread") -> Iterator[tuple[int, list[int]]]:
+    """Run gunicorn (one gthread worker, keep-alive) serving ``benchmarks.e2e_apps:<app>``.
+
+    Yields the port and the process ids of the master and its worker.
+    """
     port = _free_port()
     command = [
         sys.executable,
@@ -101,7 +172,7 @@ def serve(app: str, threads: int, worker_class: str = "gthread") -> Iterator[int
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
         _wait_until_listening(port, process)
-        yield port
+        yield port, [process.pid, *_children(process.pid)]
     finally:
         process.terminate()
         try:
@@ -132,8 +203,8 @@ def _read_response(sock: socket.socket, buffer: bytearray) -> bool:
     return b"\r\nconnection: close" not in head
 
 
-def _python_load(port: int, seconds: float, connections: int) -> float:
-    """Requests per second from ``connections`` keep-alive clients for ``seconds``."""
+def _python_load(port: int, seconds: float, connections: int) -> tuple[int, float]:
+    """Requests answered to ``connections`` keep-alive clients in about ``seconds``, and the time."""
     counts = [0] * connections
     errors: list[BaseException] = []
     start = time.perf_counter()
@@ -166,10 +237,10 @@ def _python_load(port: int, seconds: float, connections: int) -> float:
     elapsed = time.perf_counter() - start
     if errors:
         raise errors[0]
-    return sum(counts) / elapsed
+    return sum(counts), elapsed
 
 
-def _wrk_load(wrk: str, port: int, seconds: float, connections: int) -> float:
+def _wrk_load(wrk: str, port: int, seconds: float, connections: int) -> tuple[int, float]:
     command = [
         wrk,
         "--threads",
@@ -185,11 +256,13 @@ def _wrk_load(wrk: str, port: int, seconds: float, connections: int) -> float:
     output = subprocess.run(
         command, capture_output=True, text=True, check=True, timeout=seconds + 30
     ).stdout
-    match = re.search(r"Requests/sec:\s*([\d.]+)", output)
-    if match is None or "Non-2xx" in output or "Socket errors" in output:
+    count = re.search(r"(\d+) requests in", output)
+    rate = re.search(r"Requests/sec:\s*([\d.]+)", output)
+    if count is None or rate is None or "Non-2xx" in output or "Socket errors" in output:
         msg = f"wrk reported errors or no rate:\n{output}"
         raise RuntimeError(msg)
-    return float(match.group(1))
+    requests = int(count.group(1))
+    return requests, requests / float(rate.group(1))
 
 
 def run(
@@ -203,16 +276,20 @@ def run(
     used = f"wrk ({wrk})" if wrk else "Python keep-alive client (wrk not on PATH)"
     server = f"gunicorn, 1 gthread worker x {threads} threads, keep-alive; {connections} connections"
     result = E2EResult(used, server)
-    with serve("bare", threads) as bare_port, serve("wrapped", threads) as wrapped_port:
-        ports = {"bare": bare_port, "wrapped": wrapped_port}
-        for port in ports.values():  # warm both: imports, first-request paths
+    with serve("bare", threads) as bare, serve("wrapped", threads) as wrapped:
+        servers = {"bare": bare, "wrapped": wrapped}
+        for port, _ in servers.values():  # warm both: imports, first-request paths
             _python_load(port, 0.3, 1)
         for index in range(rounds):
             order = ("bare", "wrapped") if index % 2 == 0 else ("wrapped", "bare")
             for app in order:
+                port, pids = servers[app]
+                before = _cpu_seconds(pids)
                 if wrk:
-                    rate = _wrk_load(wrk, ports[app], seconds, connections)
+                    requests, elapsed = _wrk_load(wrk, port, seconds, connections)
                 else:
-                    rate = _python_load(ports[app], seconds, connections)
-                result.rounds[app].append(rate)
+                    requests, elapsed = _python_load(port, seconds, connections)
+                after = _cpu_seconds(pids)
+                used = after - before if after is not None and before is not None else None
+                result.rounds[app].append(Round(requests, elapsed, used))
     return result
