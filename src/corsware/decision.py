@@ -248,7 +248,8 @@ class ResourceRules:
 
         This is :meth:`preflight` without building a :class:`Decision`, for the middleware's hot path.
         """
-        if self.actual_headers(origin) is self.rejected_headers:
+        granted = self.remembered_origins.get(origin) or self.actual_headers(origin)
+        if granted is self.rejected_headers:
             return ORIGIN_REJECTED
         # Safelisted methods pass the browser's method check whatever Access-Control-Allow-Methods
         # says (Fetch §"CORS-preflight fetch", step 7.5); membership is case-sensitive.
