@@ -93,7 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(report.machine())
     print(
         f"Timing: fastest of {timer.repeats} interleaved rounds; one round runs a request"
-        f" back to back for about {timer.seconds * 1000:g} ms with the garbage collector off"
+        f" back to back for about {timer.seconds * 1000:g} ms of this process's CPU time,"
+        " garbage collector off"
     )
     targets: list[report.Target] = []
 

@@ -215,7 +215,7 @@ def memory_table(result: MemoryResult) -> tuple[str, list[Target]]:
     ]
     target = Target(
         f"memory over {result.requests:,} requests",
-        f"+{result.growth / 1024:,.1f} KiB",
+        f"{result.growth / 1024:+,.1f} KiB",
         f"<= {FLAT_BYTES // 1024} KiB",
         met,
     )
