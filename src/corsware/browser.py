@@ -39,9 +39,7 @@ __all__ = [
 
 Headers = Sequence[tuple[str, str]]
 
-_TOKEN_CHARS = frozenset(
-    "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-)
+_TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _HTTP_WHITESPACE = "\t\n\r "
 # https://fetch.spec.whatwg.org/#cors-unsafe-request-header-byte
 _UNSAFE_BYTES = frozenset(
@@ -82,9 +80,7 @@ _FORBIDDEN_REQUEST_HEADERS = frozenset(
         "via",
     ]
 )
-_METHOD_OVERRIDE_HEADERS = frozenset(
-    ["x-http-method", "x-http-method-override", "x-method-override"]
-)
+_METHOD_OVERRIDE_HEADERS = frozenset(["x-http-method", "x-http-method-override", "x-method-override"])
 # https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name
 _SAFELISTED_RESPONSE_HEADERS = frozenset(
     [
@@ -144,10 +140,15 @@ class BrowserRequest:
 
 @dataclass(frozen=True, slots=True)
 class Response:
-    """A response as the browser sees it: the status code and the header list, in order."""
+    """A response: the status code, the header list in order, and the start of a text body.
+
+    The browser never shows a blocked response's body to script; `corsware check` shows it to
+    the developer, since a rejected preflight's body often says why (corsware's does).
+    """
 
     status: int
     headers: tuple[tuple[str, str], ...] = ()
+    body: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -715,9 +716,7 @@ def simulate(request: BrowserRequest, transport: Transport) -> Verdict:
         if needs_preflight(request):
             preflight_headers = preflight_request_headers(request)
             response = transport("OPTIONS", request.url, preflight_headers)
-            exchanges.append(
-                Exchange("preflight", "OPTIONS", request.url, preflight_headers, response)
-            )
+            exchanges.append(Exchange("preflight", "OPTIONS", request.url, preflight_headers, response))
             failure = preflight_check(request, response)
             if failure is not None:
                 return _blocked(first, exchanges, failure, notes)
