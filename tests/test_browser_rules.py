@@ -418,9 +418,7 @@ GRANT_CREDENTIALS = (*GRANT, ("Access-Control-Allow-Credentials", "true"))
         ),
     ],
 )
-def test_preflight_check(
-    req: BrowserRequest, response: Response, code: str | None, in_fix: str
-) -> None:
+def test_preflight_check(req: BrowserRequest, response: Response, code: str | None, in_fix: str) -> None:
     failure = browser.preflight_check(req, response)
     assert (failure.code if failure else None) == code
     if failure is not None:
@@ -453,8 +451,7 @@ def test_preflight_check(
         pytest.param(
             request("PUT"),
             Response(200, (*GRANT, ("Access-Control-Allow-Methods", "a b"))),
-            "Cannot parse Access-Control-Allow-Methods response header field in preflight "
-            "response.",
+            "Cannot parse Access-Control-Allow-Methods response header field in preflight response.",
             id="parse",
         ),
         pytest.param(
@@ -584,9 +581,7 @@ def test_simulate_preflight_then_actual() -> None:
         ),
         Response(200, GRANT_CREDENTIALS),
     )
-    verdict = browser.simulate(
-        request("put", ("Authorization", "Bearer t"), credentials=True), server
-    )
+    verdict = browser.simulate(request("put", ("Authorization", "Bearer t"), credentials=True), server)
     assert verdict.allowed
     assert verdict.preflight_needed
     assert verdict.unsafe_headers == ("authorization",)
