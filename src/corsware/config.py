@@ -1,4 +1,4 @@
-"""TOML config files: one function turns a file into ready CORSMiddleware keyword arguments.
+r"""TOML config files: one function turns a file into ready CORSMiddleware keyword arguments.
 
 The file holds the policy options at the top level and, optionally, an ordered list of resources
 that override them for some paths::
@@ -12,7 +12,7 @@ that override them for some paths::
 
     [[resources]]
     path_regex = '/v[0-9]+/reports/.*'
-    origin_regexes = ['https://[a-z0-9-]+\\.preview\\.example\\.com']
+    origin_regexes = ['https://[a-z0-9-]+\.preview\.example\.com']
 
 Regular expressions are never guessed from their characters: they live only under the keys
 ``origin_regexes`` and ``path_regex``, and must match the whole origin or path. A string where the
@@ -29,7 +29,7 @@ import tomllib
 from collections.abc import Mapping
 from typing import Any, Final
 
-from corsware.errors import CORSConfigError, ConfigProblem, closest_name
+from corsware.errors import ConfigProblem, CORSConfigError, closest_name
 from corsware.textconfig import (
     POLICY_SETTINGS,
     Scope,
@@ -104,7 +104,7 @@ def _read(where: str) -> dict[str, Any]:
         fix = "check the path; a relative path starts at the current directory"
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         reason, message = str(error), "is not valid TOML"
-        fix = "correct the syntax; strings need quotes, and regular expressions read best in 'single quotes'"
+        fix = "correct the syntax: strings need quotes; write regular expressions in 'single quotes'"
     raise CORSConfigError([ConfigProblem(_UNREADABLE, where, reason, message, fix)])
 
 
@@ -193,7 +193,7 @@ def _add_resource(
         )
         return
     own = {"origins" if option == "origin_regexes" else option for option in options}
-    scopes[name] = Scope(shown, f"{shown}.{key}", frozenset(own), merge_origins(options))
+    scopes[name] = Scope(shown, f"{shown}.{key}", frozenset(own), merge_origins(options, f"{shown}."))
     resources[pattern] = options
 
 

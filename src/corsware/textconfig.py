@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
-from corsware.errors import CORSConfigError, ConfigProblem, closest_name
+from corsware.errors import ConfigProblem, CORSConfigError, closest_name
 from corsware.middleware import CORSMiddleware
 
 __all__ = [
@@ -191,14 +191,17 @@ class Scope:
         shown: How the user names it, such as ``"resources[2]"``; ``""`` for the top level.
         pattern_key: How the user names its path pattern, such as ``"resources[2].path"``.
         own: The options it sets itself; the others are inherited from the top level.
-        plain_origins: How many of its ``origins`` were strings before the compiled
-            ``origin_regexes`` were appended.
+        origin_names: The user's full name for each item of its ``origins``, such as
+            ``("resources[1].origins[0]", "resources[1].origin_regexes[0]")``.
+        renames: The user's names for options named differently, such as
+            ``{"allow_credentials": "CORS_ALLOW_CREDENTIALS"}``.
     """
 
     shown: str
     pattern_key: str
     own: frozenset[str]
-    plain_origins: int
+    origin_names: Sequence[str] = ()
+    renames: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,15 +230,20 @@ class SettingsLayout:
                 scope, rest = resource, option[len(name) + 1 :]
                 break
         if not rest:
-            return self._prefixed(scope.pattern_key)
-        if scope is not self.top and re.match(r"[a-z_]*", rest)[0] not in scope.own:  # type: ignore[index]
+            return self.prefixed(scope.pattern_key)
+        # A resource's own origin names are complete where it has them; otherwise it inherited.
+        origin_names = scope.origin_names or self.top.origin_names
+        if scope is not self.top and _option_name(rest) not in scope.own:
             scope = self.top
         match = re.fullmatch(r"origins\[(\d+)\](.*)", rest)
-        if match is not None and int(match[1]) >= scope.plain_origins:
-            rest = f"origin_regexes[{int(match[1]) - scope.plain_origins}]{match[2]}"
-        return self._prefixed(f"{scope.shown}.{rest}" if scope.shown else rest)
+        if match is not None and int(match[1]) < len(origin_names):
+            return self.prefixed(origin_names[int(match[1])] + match[2])
+        name = _option_name(rest)
+        rest = scope.renames.get(name, name) + rest[len(name) :]
+        return self.prefixed(f"{scope.shown}.{rest}" if scope.shown else rest)
 
-    def _prefixed(self, located: str) -> str:
+    def prefixed(self, located: str) -> str:
+        """``located`` after :attr:`where`."""
         return f"{self.where}: {located}" if self.where else located
 
     def relocate(self, error: CORSConfigError) -> CORSConfigError:
@@ -250,16 +258,26 @@ class SettingsLayout:
         return CORSConfigError(unique.values())
 
 
-def merge_origins(options: dict[str, Any]) -> int:
-    """Fold ``origin_regexes`` into ``origins`` in place; return how many plain origins come first."""
+def _option_name(location: str) -> str:
+    return location.split(".", 1)[0].split("[", 1)[0]
+
+
+def merge_origins(options: dict[str, Any], prefix: str = "") -> tuple[str, ...]:
+    """Fold ``origin_regexes`` into ``origins`` in place; return the user's name for each origin.
+
+    ``prefix`` goes before each name, such as ``"resources[1]."``.
+    """
     regexes: Sequence[re.Pattern[str]] = options.pop("origin_regexes", ())
     origins = options.get("origins")
-    listed: tuple[object, ...] = (
-        () if origins is None else (origins,) if isinstance(origins, str) else tuple(origins)
-    )
+    if isinstance(origins, str):
+        names: tuple[str, ...] = (f"{prefix}origins",)
+        listed: tuple[object, ...] = (origins,)
+    else:
+        listed = () if origins is None else tuple(origins)
+        names = tuple(f"{prefix}origins[{index}]" for index in range(len(listed)))
     if regexes:
         options["origins"] = (*listed, *regexes)
-    return len(listed)
+    return (*names, *(f"{prefix}origin_regexes[{index}]" for index in range(len(regexes))))
 
 
 def parse_settings(settings: Mapping[str, str], *, where: str = "") -> dict[str, Any]:
@@ -290,7 +308,7 @@ def parse_settings(settings: Mapping[str, str], *, where: str = "") -> dict[str,
     if paths:
         options["resources"] = {path: {} for path in paths}
         resources = {
-            f"resources[{path!r}]": Scope("", f"paths[{index}]", frozenset(), 0)
+            f"resources[{path!r}]": Scope("", f"paths[{index}]", frozenset())
             for index, path in enumerate(paths)
         }
     check_options(options, SettingsLayout(where, top, resources), problems)
@@ -311,13 +329,15 @@ def check_options(
     Raises:
         CORSConfigError: if there is any problem.
     """
-    problems = list(earlier)
+    problems = [
+        ConfigProblem(p.code, layout.prefixed(p.option), p.value, p.message, p.fix) for p in earlier
+    ]
     try:
         CORSMiddleware(_never_called, **options)
     except CORSConfigError as error:
-        problems.extend(error.problems)
+        problems.extend(layout.relocate(error).problems)
     if problems:
-        raise layout.relocate(CORSConfigError(problems)) from None
+        raise CORSConfigError(problems)
 
 
 def _never_called(environ: object, start_response: object) -> Iterable[bytes]:  # pragma: no cover
