@@ -364,7 +364,7 @@ GRANT_CREDENTIALS = (*GRANT, ("Access-Control-Allow-Credentials", "true"))
             request("PUT"),
             Response(401, ()),
             "missing-allow-origin",
-            "before authentication",
+            "allow origin http://localhost:3000, method PUT for this path",
             id="401 without CORS headers reports the missing origin first",
         ),
         pytest.param(

@@ -127,7 +127,7 @@ def misconfigured(environ: WSGIEnvironment, start_response: StartResponse) -> It
             ["--method", "PUT"],
             "missing-allow-origin",
             True,
-            "before authentication",
+            "authentication, routing and proxies must let it through",
             id="preflight 401 from auth",
         ),
         pytest.param(
@@ -507,28 +507,28 @@ def config(tmp_path: Path) -> str:
             ["--method", "PUT", "--path", "/api/items", "--header", "Authorization: t"],
             True,
             None,
-            "resource '/api/*': preflight, preflight allowed",
+            "preflight, preflight allowed: resource '/api/*': origin",
             id="allowed PUT with Authorization",
         ),
         pytest.param(
             ["--method", "DELETE", "--path", "/api/items"],
             False,
             "missing-allow-origin",
-            "resource '/api/*': preflight, requested method not allowed",
+            "preflight, requested method not allowed: resource '/api/*': method 'DELETE'",
             id="DELETE refused by the policy",
         ),
         pytest.param(
             ["--method", "GET", "--path", "/static/app.js"],
             False,
             "missing-allow-origin",
-            "no resource: unmatched",
+            "unmatched, no resource pattern matches this path: path '/static/app.js'",
             id="path outside the resources",
         ),
         pytest.param(
             ["--method", "GET", "--path", "/api/me", "--credentials"],
             True,
             None,
-            "resource '/api/*': actual, origin allowed",
+            "actual, origin allowed: resource '/api/*'",
             id="credentialed GET",
         ),
     ],
@@ -562,7 +562,7 @@ def test_explain_human_output_names_the_policy(capsys: pytest.CaptureFixture[str
         "/api/items",
     )
     assert status == 1
-    assert "corsware: resource '/api/*': preflight, origin not allowed." in out
+    assert "corsware: preflight, origin not allowed: resource '/api/*': origin" in out
     assert "Server said: HTTP 403 'origin not allowed'" in out
     assert (
         "Browser console: Access to fetch at '/api/items' from origin 'https://evil.example' has "

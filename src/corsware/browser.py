@@ -11,7 +11,7 @@ runs the same engine over real HTTP (`corsware check`) and against a policy (`co
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit
 
 __all__ = [
@@ -424,7 +424,7 @@ def cors_check(
             preflight,
             "No 'Access-Control-Allow-Origin' header is present on the requested resource."
             + _OPAQUE_HINT,
-            _missing_allow_origin_fix(origin, preflight),
+            _missing_allow_origin_fix(origin),
         )
     if allow_origin != origin:
         return _origin_mismatch(origin, allow_origin, preflight)
@@ -446,18 +446,27 @@ def cors_check(
     return None
 
 
-def _missing_allow_origin_fix(origin: str, preflight: bool) -> str:
-    fix = (
+def _missing_allow_origin_fix(origin: str) -> str:
+    return (
         f"The server must answer with 'Access-Control-Allow-Origin: {origin}' (or '*' for a "
         "public resource without credentials). With corsware, wrap the app in CORSMiddleware "
         f"and allow the origin for this path: origins=['{origin}']."
     )
-    if preflight:
-        fix += (
-            " The preflight is an OPTIONS request without cookies or Authorization: the CORS layer "
-            "must answer it before authentication, routing or a proxy rejects it."
-        )
-    return fix
+
+
+def _refused_preflight_fix(request: BrowserRequest, status: int) -> str:
+    asked = f"origin {request.origin}, method {request.method}"
+    unsafe = unsafe_request_header_names(request.headers)
+    if unsafe:
+        asked += " and request headers " + ", ".join(unsafe)
+    return (
+        f"The preflight got HTTP {status} without Access-Control-Allow-Origin. Either the CORS "
+        f"layer refused it: allow {asked} for this path (corsware's 403 body says which one it "
+        "refused; `corsware explain` names the option to change). Or something in front of the "
+        "CORS layer answered it: the preflight is an OPTIONS request without cookies or "
+        "Authorization, so authentication, routing and proxies must let it through to the CORS "
+        "layer (put corsware outermost)."
+    )
 
 
 def _origin_mismatch(origin: str, allow_origin: str, preflight: bool) -> Failure:
@@ -510,6 +519,8 @@ def preflight_check(request: BrowserRequest, response: Response) -> Failure | No
             "and trailing slash).",
         )
     failure = cors_check(request.origin, headers, credentials=request.credentials, preflight=True)
+    if failure is not None and failure.code == "missing-allow-origin":
+        return replace(failure, fix=_refused_preflight_fix(request, status))
     if failure is not None:
         return failure
     if status not in _OK_STATUSES:  # https://fetch.spec.whatwg.org/#ok-status

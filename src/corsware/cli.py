@@ -281,9 +281,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _describe_decision(decision: Decision) -> str:
-    where = f"resource {decision.resource!r}" if decision.resource else "no resource"
-    text = f"{where}: {decision.kind}, {decision.reason}"
-    return f"{text}. {decision.detail}" if decision.detail else text
+    return f"{decision.kind}, {decision.reason}: {decision.detail}"
 
 
 # ---- demo --------------------------------------------------------------------------------------

@@ -182,7 +182,7 @@ def api(*extra_origins: str) -> CORSMiddleware:
 
 
 _PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>corsware demo</title>
+<html lang="en"><head><meta charset="utf-8"><title>corsware demo</title><link rel="icon" href="data:,">
 <style>
 body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; }
 table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #ddd;
