@@ -98,13 +98,17 @@ class CORSMiddleware:
                 )
             )
             resources = {}
+        valid_patterns: list[ResourcePattern] = []
         for pattern, spec in resources.items():
-            where = f"resources[{_label(pattern)!r}]"
-            problems.extend(_pattern_problems(pattern, where))
+            where = f"resources[{_shown(pattern)!r}]"
+            pattern_problems = _pattern_problems(pattern, where)
+            problems.extend(pattern_problems)
+            if not pattern_problems:
+                valid_patterns.append(pattern)
             resource_policy = _resource_policy(spec, defaults, where, problems)
             if resource_policy is not None:
                 entries.append((pattern, resource_policy))
-        problems.extend(shadowing_problems(list(resources)))
+        problems.extend(shadowing_problems(valid_patterns))
         if problems:
             raise CORSConfigError(problems)
         self.resources: tuple[tuple[ResourcePattern, CORSPolicy], ...] = tuple(entries)
@@ -212,6 +216,10 @@ class CORSMiddleware:
 
 def _label(pattern: ResourcePattern) -> str:
     return pattern if isinstance(pattern, str) else pattern.pattern
+
+
+def _shown(pattern: object) -> object:
+    return pattern.pattern if isinstance(pattern, re.Pattern) else pattern
 
 
 def _pattern_problems(pattern: object, where: str) -> list[ConfigProblem]:
