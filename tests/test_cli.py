@@ -501,13 +501,14 @@ def config(tmp_path: Path) -> str:
 
 
 @pytest.mark.parametrize(
-    ("options", "allowed", "code", "policy"),
+    ("options", "allowed", "code", "policy", "fix"),
     [
         pytest.param(
             ["--method", "PUT", "--path", "/api/items", "--header", "Authorization: t"],
             True,
             None,
             "preflight, preflight allowed: resource '/api/*': origin",
+            "",
             id="allowed PUT with Authorization",
         ),
         pytest.param(
@@ -515,6 +516,7 @@ def config(tmp_path: Path) -> str:
             False,
             "missing-allow-origin",
             "preflight, requested method not allowed: resource '/api/*': method 'DELETE'",
+            "add 'DELETE' to methods",
             id="DELETE refused by the policy",
         ),
         pytest.param(
@@ -522,6 +524,7 @@ def config(tmp_path: Path) -> str:
             False,
             "missing-allow-origin",
             "unmatched, no resource pattern matches this path: path '/static/app.js'",
+            "add a pattern that covers it, such as '/api/*'",
             id="path outside the resources",
         ),
         pytest.param(
@@ -529,6 +532,7 @@ def config(tmp_path: Path) -> str:
             True,
             None,
             "actual, origin allowed: resource '/api/*'",
+            "",
             id="credentialed GET",
         ),
     ],
@@ -541,10 +545,12 @@ def test_explain(
     allowed: bool,
     code: str | None,
     policy: str,
+    fix: str,
 ) -> None:
     status, result = run_json(capsys, "explain", "--config", config, "--origin", ORIGIN, *options)
     assert status == (0 if allowed else 1)
     assert (result["failure"] or {}).get("code") == code
+    assert (result["failure"] or {}).get("fix", fix) == fix
     assert result["exchanges"][0]["policy"].startswith(policy)
 
 

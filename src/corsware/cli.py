@@ -276,7 +276,9 @@ def _explain(args: argparse.Namespace) -> int:
     request = _build_request(args, args.path, None)
     verdict = _simulate(request, policy_transport(middleware, decisions))
     policy = [_describe_decision(decision) for decision in decisions]
-    _report(verdict, args.json, sys.stdout, policy=policy)
+    # The policy knows which option refused the call; its fix is sharper than the browser's.
+    fix = decisions[-1].detail.partition("Fix: ")[2] if verdict.failure else ""
+    _report(verdict, args.json, sys.stdout, policy=policy, fix=fix)
     return EXIT_ALLOWED if verdict.allowed else EXIT_BLOCKED
 
 
@@ -391,7 +393,7 @@ def _print_demo(results: list[tuple[Scenario, Verdict]], api_url: str, out: Text
 # ---- rendering ---------------------------------------------------------------------------------
 
 
-def _verdict_json(verdict: Verdict, policy: Sequence[str] = ()) -> dict[str, Any]:
+def _verdict_json(verdict: Verdict, policy: Sequence[str] = (), fix: str = "") -> dict[str, Any]:
     request = verdict.request
     failure = verdict.failure
     return {
@@ -427,7 +429,7 @@ def _verdict_json(verdict: Verdict, policy: Sequence[str] = ()) -> dict[str, Any
             "stage": "preflight" if failure.preflight else "actual",
             "reason": failure.reason,
             "message": verdict.console_message(),
-            "fix": failure.fix,
+            "fix": fix or failure.fix,
         },
         "readable_headers": list(verdict.readable_headers),
         "hidden_headers": list(verdict.hidden_headers),
@@ -455,9 +457,11 @@ def _preflight_reasons(verdict: Verdict) -> list[str]:
     return reasons
 
 
-def _report(verdict: Verdict, as_json: bool, out: TextIO, *, policy: Sequence[str] = ()) -> None:
+def _report(
+    verdict: Verdict, as_json: bool, out: TextIO, *, policy: Sequence[str] = (), fix: str = ""
+) -> None:
     if as_json:
-        print(json.dumps(_verdict_json(verdict, policy), indent=2), file=out)
+        print(json.dumps(_verdict_json(verdict, policy, fix), indent=2), file=out)
         return
     style = _Style(out)
     request = verdict.request
@@ -494,10 +498,11 @@ def _report(verdict: Verdict, as_json: bool, out: TextIO, *, policy: Sequence[st
     if verdict.failure is None:
         print(style("ALLOWED", "1;32") + ": script can read the response.", file=out)
         print("Readable headers: " + (", ".join(verdict.readable_headers) or "(none)"), file=out)
-        if verdict.hidden_headers:
+        hidden = [name for name in verdict.hidden_headers if not name.startswith("access-control-")]
+        if hidden:
             print(
                 "Hidden from script: "
-                + ", ".join(verdict.hidden_headers)
+                + ", ".join(hidden)
                 + " (list them in Access-Control-Expose-Headers to read them)",
                 file=out,
             )
@@ -510,4 +515,4 @@ def _report(verdict: Verdict, as_json: bool, out: TextIO, *, policy: Sequence[st
     if said:
         print(f"Server said: {said}", file=out)
     print(f"Browser console: {verdict.console_message()}", file=out)
-    print(f"Fix: {verdict.failure.fix}", file=out)
+    print(f"Fix: {fix or verdict.failure.fix}", file=out)
