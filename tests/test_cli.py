@@ -471,6 +471,11 @@ def test_address_space(host: str, space: str) -> None:
     assert cli._address_space(host) == space
 
 
+def test_a_header_set_twice_goes_out_once() -> None:
+    headers = [("X-A", "1"), ("B", "2"), ("x-a", "3")]
+    assert cli._combine(headers) == {"X-A": "1, 3", "B": "2"}
+
+
 def test_python_dash_m(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(sys, "argv", ["corsware", "--help"])
     with pytest.raises(SystemExit) as exit_info:

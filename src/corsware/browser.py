@@ -39,6 +39,10 @@ __all__ = [
 
 Headers = Sequence[tuple[str, str]]
 
+# The rules below deliberately repeat a few Fetch constants that corsware.headers also holds: this
+# module is the browser-side oracle that `corsware check` holds the middleware to, so it shares no
+# code with the server side, where a shared mistake would make both sides agree on it.
+
 _TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _HTTP_WHITESPACE = "\t\n\r "
 # https://fetch.spec.whatwg.org/#cors-unsafe-request-header-byte

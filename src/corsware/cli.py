@@ -199,7 +199,7 @@ def http_transport(timeout: float = _TIMEOUT_SECONDS) -> Transport:
         connection = connection_class(parts.hostname or "", parts.port, timeout=timeout)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         try:
-            connection.request(method, target, headers=dict(headers))
+            connection.request(method, target, headers=_combine(headers))
             response = connection.getresponse()
             body = response.read(_BODY_LIMIT)
             text = body[:_BODY_SHOWN].decode("utf-8", "replace") if _is_text(response) else ""
@@ -210,6 +210,14 @@ def http_transport(timeout: float = _TIMEOUT_SECONDS) -> Transport:
             connection.close()
 
     return send
+
+
+def _combine(headers: Headers) -> dict[str, str]:
+    # A header set twice by script goes out once, its values joined, as fetch()'s Headers does.
+    names: dict[str, str] = {}
+    for name, _ in headers:
+        names.setdefault(name.lower(), name)
+    return {name: get_header(headers, name) or "" for name in names.values()}
 
 
 def _is_text(response: http.client.HTTPResponse) -> bool:
