@@ -26,7 +26,11 @@ def api(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[byt
     body = json.dumps({"path": environ.get("PATH_INFO", "/")}).encode()
     start_response(
         "200 OK",
-        [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("X-Total-Count", "1")],
+        [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(body))),
+            ("X-Total-Count", "1"),
+        ],
     )
     return [body]
 

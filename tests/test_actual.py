@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 import webtest
-from tests.conftest import SpyApp, cors_headers
 
 from corsware import CORSMiddleware
+from tests.conftest import SpyApp, cors_headers
 
 APP = "http://localhost:3000"
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 import webtest
-from tests.conftest import SpyApp, cors_headers, preflight_headers
 
 from corsware import CORSConfigError, CORSMiddleware
+from tests.conftest import SpyApp, cors_headers, preflight_headers
 
 EVIL = "https://evil.example"
 TRUSTED = "https://trusted.example"

@@ -6,9 +6,9 @@ import re
 from typing import Any
 
 import pytest
-from tests.conftest import SpyApp
 
 from corsware import CORSMiddleware, Decision
+from tests.conftest import SpyApp
 
 APP = "http://localhost:3000"
 PREFLIGHT_VARY = ("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")

@@ -7,9 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from tests.conftest import SpyApp
 
 from corsware import CORSConfigError, CORSMiddleware, CORSPolicy
+from tests.conftest import SpyApp
 
 INVALID = [
     pytest.param(

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import webtest
+
 from tests.conftest import SpyApp, cors_headers, preflight_headers
 
 VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"

@@ -6,10 +6,10 @@ import importlib.metadata
 import logging
 
 import pytest
-from tests.conftest import SpyApp
 
 import corsware
 from corsware import CORSMiddleware
+from tests.conftest import SpyApp
 
 
 def test_all_is_sorted_and_complete() -> None:
