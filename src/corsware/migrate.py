@@ -299,8 +299,8 @@ def _flask_unknown(option: str, value: object, known: Iterable[str]) -> ConfigPr
     )
 
 
-def _label(pattern: str | re.Pattern[str]) -> str:
-    return pattern if isinstance(pattern, str) else pattern.pattern
+def _label(pattern: object) -> object:
+    return pattern.pattern if isinstance(pattern, re.Pattern) else pattern
 
 
 def _unique(problems: Iterable[ConfigProblem]) -> list[ConfigProblem]:
@@ -349,14 +349,15 @@ def _flag(value: object, name: str, problems: list[ConfigProblem]) -> bool:
     return bool(value)
 
 
+def _is_flask_literal(item: object) -> bool:
+    return isinstance(item, str) and _FLASK_REGEX_HINTS.isdisjoint(item)
+
+
 def _flask_regex(item: object, option: str, problems: list[ConfigProblem]) -> re.Pattern[str] | None:
-    """A flask-cors origin or header pattern as the regex flask-cors used, or None for a literal."""
-    if isinstance(item, re.Pattern):
-        if isinstance(item.pattern, str):
-            return item
-    elif isinstance(item, str):
-        if _FLASK_REGEX_HINTS.isdisjoint(item):
-            return None
+    """A flask-cors origin or header pattern that is not a literal, as the regex flask-cors used."""
+    if isinstance(item, re.Pattern) and isinstance(item.pattern, str):
+        return item
+    if isinstance(item, str):
         try:
             return re.compile(item, re.IGNORECASE)
         except re.error as error:
@@ -402,15 +403,16 @@ def _flask_origins(
     one = isinstance(value, str | re.Pattern)
     for index, item in enumerate(items):
         option = name if one else f"{name}[{index}]"
+        if _is_flask_literal(item):
+            # flask-cors compares literal origins case-insensitively; browsers send lower case.
+            origins.append(item.lower())
+            origin_names.append(option)
+            continue
         regex = _flask_regex(item, option, problems)
         if regex is not None:
             regex = _origin_regex(regex, option, "flask-cors", problems)
-            if regex is not None:
-                origins.append(regex)
-                origin_names.append(option)
-        elif isinstance(item, str):
-            # flask-cors compares literal origins case-insensitively; browsers send lower case.
-            origins.append(item.lower())
+        if regex is not None:
+            origins.append(regex)
             origin_names.append(option)
     return tuple(origins), tuple(origin_names)
 
@@ -440,6 +442,9 @@ def _flask_allow_headers(
     one = isinstance(value, str | re.Pattern)
     for index, item in enumerate(items):
         option = name if one else f"{name}[{index}]"
+        if _is_flask_literal(item):
+            headers.append(item)
+            continue
         regex = _flask_regex(item, option, problems)
         if regex is not None:
             problems.append(
@@ -451,8 +456,6 @@ def _flask_allow_headers(
                     "list the header names your front end sends, or allow_headers='*'",
                 )
             )
-        elif isinstance(item, str):
-            headers.append(item)
     return tuple(headers)
 
 
