@@ -206,6 +206,30 @@ def test_preflight_request_headers() -> None:
             id="no host",
         ),
         pytest.param(
+            [("Access-Control-Allow-Origin", "1http://a")],
+            False,
+            "invalid-allow-origin-value",
+            id="bad scheme",
+        ),
+        pytest.param(
+            [("Access-Control-Allow-Origin", "localhost:3000")],
+            False,
+            "allow-origin-mismatch",
+            id="a URL with scheme localhost, as Chromium parses it",
+        ),
+        pytest.param(
+            [("Access-Control-Allow-Origin", "http:api.test")],
+            False,
+            "allow-origin-mismatch",
+            id="special scheme without slashes",
+        ),
+        pytest.param(
+            [("Access-Control-Allow-Origin", "http://user@")],
+            False,
+            "invalid-allow-origin-value",
+            id="userinfo without host",
+        ),
+        pytest.param(
             [("Access-Control-Allow-Origin", ORIGIN), ("Access-Control-Allow-Credentials", "true")],
             True,
             None,
@@ -235,9 +259,7 @@ def test_cors_check_messages_are_chromiums() -> None:
     assert missing is not None
     assert missing.console_message(URL, ORIGIN) == (
         f"Access to fetch at '{URL}' from origin '{ORIGIN}' has been blocked by CORS policy: "
-        "No 'Access-Control-Allow-Origin' header is present on the requested resource. If an "
-        "opaque response serves your needs, set the request's mode to 'no-cors' to fetch the "
-        "resource with CORS disabled."
+        "No 'Access-Control-Allow-Origin' header is present on the requested resource."
     )
     credentials = browser.cors_check(
         ORIGIN,
@@ -321,9 +343,9 @@ GRANT_CREDENTIALS = (*GRANT, ("Access-Control-Allow-Credentials", "true"))
         pytest.param(
             request("GET", ("Authorization", "Bearer t")),
             Response(200, (*GRANT, ("Access-Control-Allow-Headers", "*"))),
-            "header-disallowed-by-preflight-response",
-            "never covers Authorization",
-            id="star never covers Authorization",
+            None,
+            "",
+            id="star covers Authorization in browsers (with a warning)",
         ),
         pytest.param(
             request("GET", ("Authorization", "Bearer t")),
@@ -463,11 +485,9 @@ def test_preflight_check(req: BrowserRequest, response: Response, code: str | No
         ),
         pytest.param(
             request("PUT"),
-            Response(200, (("Access-Control-Allow-Origin", "localhost:3000"),)),
+            Response(200, (("Access-Control-Allow-Origin", "localhost"),)),
             "The 'Access-Control-Allow-Origin' header contains the invalid value "
-            "'localhost:3000'. Have the server send the header with a valid value, or, if an "
-            "opaque response serves your needs, set the request's mode to 'no-cors' to fetch the "
-            "resource with CORS disabled.",
+            "'localhost'. Have the server send the header with a valid value.",
             id="invalid origin",
         ),
     ],
@@ -660,3 +680,38 @@ def test_simulate_redirect_loop() -> None:
 def test_simulate_refuses_forbidden_method() -> None:
     with pytest.raises(ValueError, match="forbidden"):
         browser.simulate(request("TRACK"), Server())
+
+
+@pytest.mark.parametrize(
+    ("req", "allow_headers", "warned"),
+    [
+        pytest.param(request("GET", ("Authorization", "t")), "*", True, id="star only"),
+        pytest.param(request("GET", ("Authorization", "t")), "*, Authorization", False, id="listed too"),
+        pytest.param(request("GET", ("X-A", "t")), "*", False, id="no Authorization"),
+        pytest.param(request("GET", ("Authorization", "t")), "x-a", False, id="no star"),
+        pytest.param(request("GET", ("Authorization", "t")), "a b", False, id="unparsable"),
+    ],
+)
+def test_authorization_covered_by_wildcard(
+    req: BrowserRequest, allow_headers: str, warned: bool
+) -> None:
+    response = Response(200, (*GRANT, ("Access-Control-Allow-Headers", allow_headers)))
+    assert browser.authorization_covered_by_wildcard(req, response) is warned
+
+
+def test_simulate_warns_when_only_star_covers_authorization() -> None:
+    preflight = Response(200, (*GRANT, ("Access-Control-Allow-Headers", "*")))
+    server = Server(preflight, Response(200, GRANT))
+    verdict = browser.simulate(request("GET", ("Authorization", "Bearer t")), server)
+    assert verdict.allowed
+    assert len(verdict.warnings) == 1
+    assert "list Authorization in Access-Control-Allow-Headers" in verdict.warnings[0]
+
+
+def test_unprefixed_preflight_failures_read_as_chromium_prints_them() -> None:
+    failure = browser.preflight_check(request("DELETE"), Response(200, GRANT))
+    assert failure is not None
+    assert failure.console_message(URL, ORIGIN) == (
+        f"Access to fetch at '{URL}' from origin '{ORIGIN}' has been blocked by CORS policy: "
+        "Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response."
+    )

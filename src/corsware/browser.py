@@ -10,6 +10,7 @@ runs the same engine over real HTTP (`corsware check`) and against a policy (`co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit
@@ -21,6 +22,7 @@ __all__ = [
     "Response",
     "Transport",
     "Verdict",
+    "authorization_covered_by_wildcard",
     "cors_check",
     "exposed_header_names",
     "get_header",
@@ -99,6 +101,7 @@ _SAFELISTED_RESPONSE_HEADERS = frozenset(
 )
 _FORBIDDEN_RESPONSE_HEADERS = frozenset(["set-cookie", "set-cookie2"])
 _REDIRECT_STATUSES = frozenset([301, 302, 303, 307, 308])
+_SPECIAL_SCHEMES = frozenset(["ftp", "http", "https", "ws", "wss"])
 _OK_STATUSES = range(200, 300)
 _SEE_OTHER = 303
 _POST_TO_GET_STATUSES = frozenset([301, 302])
@@ -108,16 +111,20 @@ _SAFELISTED_VALUE_LIMIT = 128
 _DEFAULT_MAX_AGE = 5
 _CHROMIUM_MAX_AGE = 7200
 _MAX_REDIRECTS = 20
-# Chromium appends these to the fetch() flavour of its messages.
-_OPAQUE_HINT = (
-    " If an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the "
-    "resource with CORS disabled."
-)
-_NO_CORS_HINT = (
-    " Have the server send the header with a valid value, or, if an opaque response serves your "
-    "needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled."
-)
+# Chromium's console wording, as Chromium 156 prints it for fetch(): checked against a headless
+# Chromium for each failure that a loopback server can provoke.
+_VALID_VALUE_HINT = " Have the server send the header with a valid value."
 _PREFLIGHT_PREFIX = "Response to preflight request doesn't pass access control check: "
+# Chromium prefixes only the failures of the preflight response itself (its IsPreflightError),
+# not those found when comparing the request with the preflight's lists.
+_UNPREFIXED_PREFLIGHT_FAILURES = frozenset(
+    [
+        "method-disallowed-by-preflight-response",
+        "header-disallowed-by-preflight-response",
+        "invalid-allow-methods-preflight-response",
+        "invalid-allow-headers-preflight-response",
+    ]
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -175,7 +182,8 @@ class Failure:
     def console_message(self, url: str, origin: str, *, redirected_from: str | None = None) -> str:
         """The whole line Chromium logs to the console for a fetch() blocked by this failure."""
         redirect = f"(redirected from '{redirected_from}') " if redirected_from else ""
-        prefix = _PREFLIGHT_PREFIX if self.preflight else ""
+        prefixed = self.preflight and self.code not in _UNPREFIXED_PREFLIGHT_FAILURES
+        prefix = _PREFLIGHT_PREFIX if prefixed else ""
         return (
             f"Access to fetch at '{url}' {redirect}from origin '{origin}' has been blocked by CORS "
             f"policy: {prefix}{self.reason}"
@@ -209,6 +217,7 @@ class Verdict:
         hidden_headers: response header names present but hidden from script (lower case).
         preflight_cache_seconds: how long Chromium caches a passed preflight, or None.
         notes: remarks that are not failures (dropped headers, followed redirects).
+        warnings: what browsers allow today but the Fetch Standard does not, with the fix.
     """
 
     request: BrowserRequest
@@ -221,6 +230,7 @@ class Verdict:
     hidden_headers: tuple[str, ...] = ()
     preflight_cache_seconds: int | None = None
     notes: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())
 
     def console_message(self) -> str | None:
         """Chromium's console line for the failure, or None when the request is allowed."""
@@ -426,8 +436,7 @@ def cors_check(
         return Failure(
             "missing-allow-origin",
             preflight,
-            "No 'Access-Control-Allow-Origin' header is present on the requested resource."
-            + _OPAQUE_HINT,
+            "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
             _missing_allow_origin_fix(origin),
         )
     if allow_origin != origin:
@@ -479,19 +488,18 @@ def _origin_mismatch(origin: str, allow_origin: str, preflight: bool) -> Failure
             "multiple-allow-origin-values",
             preflight,
             "The 'Access-Control-Allow-Origin' header contains multiple values "
-            f"'{allow_origin}', but only one is allowed." + _NO_CORS_HINT,
+            f"'{allow_origin}', but only one is allowed." + _VALID_VALUE_HINT,
             "Two layers each add Access-Control-Allow-Origin (the app and a CORS middleware, two "
             "middlewares, or a proxy), or one sends a list. Send exactly one header with one "
             "origin; corsware replaces any Access-Control-* headers the app set on its paths, so "
             "remove the others.",
         )
-    parts = urlsplit(allow_origin) if "://" in allow_origin else None
-    if allow_origin != "null" and (parts is None or not parts.netloc):
+    if allow_origin != "null" and not _parses_as_url(allow_origin):
         return Failure(
             "invalid-allow-origin-value",
             preflight,
             f"The 'Access-Control-Allow-Origin' header contains the invalid value '{allow_origin}'."
-            + _NO_CORS_HINT,
+            + _VALID_VALUE_HINT,
             f"Send a serialized origin, scheme://host[:port], exactly as the browser sends it in "
             f"Origin: '{origin}'.",
         )
@@ -499,11 +507,23 @@ def _origin_mismatch(origin: str, allow_origin: str, preflight: bool) -> Failure
         "allow-origin-mismatch",
         preflight,
         f"The 'Access-Control-Allow-Origin' header has a value '{allow_origin}' that is not equal "
-        "to the supplied origin." + _NO_CORS_HINT,
+        "to the supplied origin." + _VALID_VALUE_HINT,
         f"Access-Control-Allow-Origin must equal the request's Origin '{origin}' byte for byte "
         "(lower-case scheme and host, no default port, no trailing slash or path). With corsware, "
         f"add '{origin}' to origins for this path.",
     )
+
+
+def _parses_as_url(value: str) -> bool:
+    # Chromium tells "invalid value" from "not equal" by whether GURL parses the value: it needs a
+    # scheme, and a host after it for the special schemes ("localhost:3000" is scheme localhost).
+    scheme, colon, rest = value.partition(":")
+    if not colon or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+        return False
+    if scheme.lower() not in _SPECIAL_SCHEMES:
+        return True
+    authority = re.split(r"[/?#]", rest.lstrip("/\\"), maxsplit=1)[0]
+    return bool(authority.rpartition("@")[2])
 
 
 def preflight_check(request: BrowserRequest, response: Response) -> Failure | None:
@@ -618,14 +638,8 @@ def _method_check(request: BrowserRequest, methods: tuple[str, ...]) -> Failure 
 def _header_check(request: BrowserRequest, allowed: tuple[str, ...]) -> Failure | None:
     allowed_lower = {name.lower() for name in allowed}
     wildcard = "*" in allowed_lower and not request.credentials
-    has_authorization = any(name.lower() == "authorization" for name, _ in request.headers)
-    # https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name: '*' never covers it.
-    if wildcard and has_authorization and "authorization" not in allowed_lower:
-        return _header_failure(
-            "authorization",
-            "'*' in Access-Control-Allow-Headers never covers Authorization: list Authorization "
-            "explicitly.",
-        )
+    # '*' covering Authorization is the spec's failure but browsers' reality: see
+    # `authorization_covered_by_wildcard`, which reports it as a warning.
     if wildcard:
         return None
     for name in unsafe_request_header_names(request.headers):
@@ -651,6 +665,32 @@ def _header_failure(name: str, fix: str) -> Failure:
         "preflight response.",
         fix + f" With corsware: allow_headers=[..., '{name}'] for this path.",
     )
+
+
+def authorization_covered_by_wildcard(request: BrowserRequest, response: Response) -> bool:
+    """Whether a passed preflight lets Authorization through only by ``Access-Control-Allow-Headers: *``.
+
+    https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name says '*' never covers
+    Authorization, but Chromium (156 checked), Firefox and Safari still allow it
+    (whatwg/fetch#1919); Chromium reports it as the deprecation ``AuthorizationCoveredByWildcard``.
+    So `simulate` allows the request, as browsers do, with a warning.
+    """
+    allowed = parse_header_list(get_header(response.headers, "Access-Control-Allow-Headers")) or ()
+    allowed_lower = {name.lower() for name in allowed}
+    return (
+        "*" in allowed_lower
+        and "authorization" not in allowed_lower
+        and any(name.lower() == "authorization" for name, _ in request.headers)
+    )
+
+
+_AUTHORIZATION_WARNING = (
+    "Authorization is allowed only by '*' in Access-Control-Allow-Headers. The Fetch Standard says "
+    "'*' never covers Authorization; browsers still allow it today (Chromium reports it as the "
+    "deprecation AuthorizationCoveredByWildcard), so this may stop working. Fix: list "
+    "Authorization in Access-Control-Allow-Headers. corsware reflects the requested names, so "
+    "allow_headers='*' in corsware is not affected."
+)
 
 
 def preflight_cache_seconds(headers: Headers) -> int:
@@ -727,6 +767,7 @@ def simulate(request: BrowserRequest, transport: Transport) -> Verdict:
     first = request
     exchanges: list[Exchange] = []
     cache_seconds: int | None = None
+    warnings: list[str] = []
     for _hop in range(_MAX_REDIRECTS + 1):
         if needs_preflight(request):
             preflight_headers = preflight_request_headers(request)
@@ -734,14 +775,16 @@ def simulate(request: BrowserRequest, transport: Transport) -> Verdict:
             exchanges.append(Exchange("preflight", "OPTIONS", request.url, preflight_headers, response))
             failure = preflight_check(request, response)
             if failure is not None:
-                return _blocked(first, exchanges, failure, notes)
+                return _blocked(first, exchanges, failure, notes, warnings)
             cache_seconds = preflight_cache_seconds(response.headers)
+            if authorization_covered_by_wildcard(request, response):
+                warnings.append(_AUTHORIZATION_WARNING)
         actual_headers = (("Origin", request.origin), *request.headers)
         response = transport(request.method, request.url, actual_headers)
         exchanges.append(Exchange("actual", request.method, request.url, actual_headers, response))
         failure = cors_check(request.origin, response.headers, credentials=request.credentials)
         if failure is not None:
-            return _blocked(first, exchanges, failure, notes)
+            return _blocked(first, exchanges, failure, notes, warnings)
         location = get_header(response.headers, "Location")
         if response.status not in _REDIRECT_STATUSES or location is None:
             readable = exposed_header_names(response.headers, credentials=request.credentials)
@@ -757,6 +800,7 @@ def simulate(request: BrowserRequest, transport: Transport) -> Verdict:
                 hidden_headers=tuple(sorted(present - readable)),
                 preflight_cache_seconds=cache_seconds,
                 notes=tuple(notes),
+                warnings=tuple(warnings),
             )
         request = _follow(request, response.status, urljoin(request.url, location), notes)
     return _blocked(
@@ -769,6 +813,7 @@ def simulate(request: BrowserRequest, transport: Transport) -> Verdict:
             "The server redirects in a loop: fix the redirect target.",
         ),
         notes,
+        warnings,
     )
 
 
@@ -796,7 +841,11 @@ def _follow(request: BrowserRequest, status: int, url: str, notes: list[str]) ->
 
 
 def _blocked(
-    request: BrowserRequest, exchanges: list[Exchange], failure: Failure, notes: Iterable[str]
+    request: BrowserRequest,
+    exchanges: list[Exchange],
+    failure: Failure,
+    notes: Iterable[str],
+    warnings: Iterable[str],
 ) -> Verdict:
     return Verdict(
         request=request,
@@ -806,4 +855,5 @@ def _blocked(
         exchanges=tuple(exchanges),
         failure=failure,
         notes=tuple(notes),
+        warnings=tuple(warnings),
     )

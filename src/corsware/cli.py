@@ -443,6 +443,7 @@ def _verdict_json(verdict: Verdict, policy: Sequence[str] = (), fix: str = "") -
         "hidden_headers": list(verdict.hidden_headers),
         "preflight_cache_seconds": verdict.preflight_cache_seconds,
         "notes": list(verdict.notes),
+        "warnings": list(verdict.warnings),
     }
 
 
@@ -502,6 +503,8 @@ def _report(
             print(style(f"    corsware: {policy[index]}", "2"), file=out)
     for note in verdict.notes:
         print(f"\nNote: {note}", file=out)
+    for warning in verdict.warnings:
+        print("\n" + style("Warning", "1;33") + f": {warning}", file=out)
     print(file=out)
     if verdict.failure is None:
         print(style("ALLOWED", "1;32") + ": script can read the response.", file=out)
