@@ -6,6 +6,7 @@ import importlib.util
 import io
 import json
 import runpy
+import shutil
 import socket
 import sys
 import urllib.request
@@ -77,11 +78,22 @@ def misconfigured(environ: WSGIEnvironment, start_response: StartResponse) -> It
             ("Access-Control-Allow-Origin", "*"),
             ("Access-Control-Expose-Headers", "*"),
         ],
+        "/invalid-value": [("Access-Control-Allow-Origin", "localhost")],
+        "/scheme-only": [("Access-Control-Allow-Origin", "localhost:3000")],
+        "/null": [("Access-Control-Allow-Origin", "null")],
+        "/bad-methods": [allow_origin, ("Access-Control-Allow-Methods", "PUT, Bad method")],
+        "/bad-headers": [allow_origin, ("Access-Control-Allow-Headers", "x-custom, a b")],
+        "/preflight-redirect": [allow_origin, ("Location", "/no-acao")],
+        "/preflight-without-acac": [allow_origin, ("Access-Control-Allow-Methods", "PUT")]
+        + ([] if preflight else [("Access-Control-Allow-Credentials", "true")]),
+        "/patch": [allow_origin, ("Access-Control-Allow-Methods", "PATCH")],
     }[path]
     if preflight and path.startswith("/auth-"):
         status = "401 Unauthorized"
     if path == "/redirect":
         status = "307 Temporary Redirect"
+    if preflight and path == "/preflight-redirect":
+        status = "301 Moved Permanently"
     body = b"login required" if status.startswith("401") else b"{}"
     content_type = "text/plain" if status.startswith("401") else "application/json"
     start_response(
@@ -182,6 +194,114 @@ def test_check_misconfigured_server(
     assert result["failure"]["stage"] == ("preflight" if preflight else "actual")
     assert in_fix in result["failure"]["fix"]
     assert result["failure"]["message"].startswith("Access to fetch at 'http://127.0.0.1:")
+
+
+# ---- the same calls in headless Chromium -------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BLANK_PAGE = b"<!doctype html><title>corsware check</title><link rel='icon' href='data:,'>"
+
+
+def blank_page(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    start_response("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(BLANK_PAGE)))])
+    return [BLANK_PAGE]
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, list[str], str]]:
+    """A headless Chromium tab on a page of its own origin, and the console lines it logs."""
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    page_server = demo.serve_in_thread(blank_page, quiet=True)
+    with demo.running(page_server), sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium")),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_FLAGS,
+        )
+        try:
+            tab = browser.new_page()
+            console: list[str] = []
+            tab.on("console", lambda message: console.append(message.text))
+            tab.goto(demo.url_of(page_server) + "/")
+            yield tab, console, demo.url_of(page_server)
+        finally:
+            browser.close()
+
+
+FETCH = """async ([url, method, headers, credentials]) => {
+  try {
+    await fetch(url, {method, headers, credentials: credentials ? "include" : "same-origin"});
+    return true;
+  } catch (error) {
+    return false;
+  }
+}"""
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "headers", "credentials"),
+    [
+        pytest.param("/no-acao", "GET", {}, False, id="no ACAO"),
+        pytest.param("/wrong-origin", "GET", {}, False, id="wrong origin"),
+        pytest.param("/invalid-value", "GET", {}, False, id="invalid ACAO value"),
+        pytest.param("/scheme-only", "GET", {}, False, id="ACAO that parses as a URL"),
+        pytest.param("/null", "GET", {}, False, id="ACAO null"),
+        pytest.param("/star-credentials", "GET", {}, True, id="star with credentials"),
+        pytest.param("/missing-acac", "GET", {}, True, id="credentials without ACAC"),
+        pytest.param("/duplicate-acao", "GET", {}, False, id="duplicate ACAO"),
+        pytest.param("/auth-first", "PUT", {}, False, id="preflight 401 from auth"),
+        pytest.param("/auth-with-cors", "PUT", {}, False, id="preflight 401 with CORS headers"),
+        pytest.param("/methods", "DELETE", {}, False, id="method not in ACAM"),
+        pytest.param("/headers", "GET", {"X-Custom": "1"}, False, id="header not in ACAH"),
+        pytest.param(
+            "/star-headers", "GET", {"Authorization": "Bearer t"}, False, id="star Authorization"
+        ),
+        pytest.param("/star-headers", "GET", {"X-Custom": "1"}, False, id="star custom header"),
+        pytest.param("/bad-methods", "PUT", {}, False, id="ACAM not tokens"),
+        pytest.param("/bad-headers", "GET", {"X-Custom": "1"}, False, id="ACAH not tokens"),
+        pytest.param("/preflight-redirect", "PUT", {}, False, id="preflight redirected"),
+        pytest.param("/preflight-without-acac", "PUT", {}, True, id="preflight without ACAC"),
+        pytest.param("/patch", "patch", {}, False, id="lower-case patch"),
+        pytest.param("/patch", "PATCH", {}, False, id="PATCH"),
+        pytest.param("/redirect", "GET", {}, False, id="redirect to a path without ACAO"),
+        pytest.param("/expose-all", "GET", {}, False, id="star everything"),
+    ],
+)
+def test_check_says_what_chromium_says(
+    capsys: pytest.CaptureFixture[str],
+    server: BaseWSGIServer,
+    chromium: tuple[Any, list[str], str],
+    *,
+    path: str,
+    method: str,
+    headers: dict[str, str],
+    credentials: bool,
+) -> None:
+    """Same verdict as headless Chromium, and Chromium's console line word for word."""
+    tab, console, page_origin = chromium
+    server.app = misconfigured
+    url = demo.url_of(server) + path
+    console.clear()
+    allowed = tab.evaluate(FETCH, [url, method, headers, credentials])
+    tab.wait_for_timeout(100)  # console messages arrive after the promise settles
+    argv = ["check", url, "--origin", page_origin, "--method", method]
+    argv += [item for name, value in headers.items() for item in ("--header", f"{name}: {value}")]
+    _, result = run_json(capsys, *argv, *(["--credentials"] if credentials else []))
+    assert result["allowed"] is allowed
+    blocked_lines = [line for line in console if "blocked by CORS policy" in line]
+    assert blocked_lines == ([] if allowed else [result["failure"]["message"]])
 
 
 def test_check_star_headers_cover_a_custom_header(
