@@ -509,13 +509,20 @@ def anything(request: HttpRequest) -> HttpResponse:
 urlpatterns = [re_path(r"", anything)]
 
 
-@contextmanager
-def django_pair(cors: Mapping[str, object]) -> Iterator[tuple[WSGIHandler, WSGIHandler]]:
-    """The app under django-cors-headers, and under corsware migrated from the same settings."""
+def configure_django() -> None:
+    """Configure Django once for the process, unless another test module already has."""
     if not settings.configured:
         settings.configure(SECRET_KEY="corsware tests", USE_TZ=True)  # noqa: S106
     django.setup()
-    site = {"ROOT_URLCONF": __name__, "ALLOWED_HOSTS": ["*"], "DEBUG": False}
+
+
+@contextmanager
+def django_pair(
+    cors: Mapping[str, object], urls: str = __name__
+) -> Iterator[tuple[WSGIHandler, WSGIHandler]]:
+    """The app under django-cors-headers, and under corsware migrated from the same settings."""
+    configure_django()
+    site = {"ROOT_URLCONF": urls, "ALLOWED_HOSTS": ["*"], "DEBUG": False}
     with override_settings(**site, MIDDLEWARE=[]):
         plain = WSGIHandler()
     with override_settings(**site, MIDDLEWARE=["corsheaders.middleware.CorsMiddleware"], **cors):
@@ -783,3 +790,37 @@ def test_origin_regexes_are_converted_only_when_provably_anchored(pattern: str, 
         with pytest.raises(CORSConfigError) as caught:
             from_django_cors_headers(options)
         assert caught.value.problems[0].code == "CORS-E021"
+
+
+# ---- the examples ------------------------------------------------------------------------------
+
+EXAMPLE_REQUESTS = [
+    fetch("/api/items", credentials=True),
+    fetch("/api/items", LOCAL, "PUT", JSON, credentials=True),
+    fetch("/api/items", EVIL),
+    fetch("/api/items", "https://pr-7.preview.example.com", credentials=True),
+    fetch("/public/status", EVIL),
+    fetch("/public/status", EVIL, credentials=True),
+]
+
+
+def test_flask_cors_example_behaves_as_flask_cors_did() -> None:
+    from examples import migrate_flask_cors as example  # noqa: PLC0415 - Flask app built on import
+
+    peer = flask_app()
+    peer.config.update({k: v for k, v in example.app.config.items() if k.startswith("CORS_")})
+    CORS(peer, **example.FLASK_CORS_OPTIONS)
+    outcomes = [(outcome(peer, r), outcome(example.app, r)) for r in EXAMPLE_REQUESTS]
+    assert [peer for peer, _ in outcomes] == [ours for _, ours in outcomes]
+    assert [allowed for (allowed, _, _), _ in outcomes] == [True, True, False, False, True, False]
+
+
+def test_django_example_behaves_as_django_cors_headers_did() -> None:
+    configure_django()
+    from examples import migrate_django as example  # noqa: PLC0415 - configures Django if needed
+
+    with django_pair(example.CORS_SETTINGS, urls=example.__name__) as (peer, _):
+        application = example.make_application()
+        outcomes = [(outcome(peer, r), outcome(application, r)) for r in EXAMPLE_REQUESTS]
+    assert [peer for peer, _ in outcomes] == [ours for _, ours in outcomes]
+    assert [allowed for (allowed, _, _), _ in outcomes] == [True, True, False, True, False, False]

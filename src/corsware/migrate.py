@@ -279,7 +279,7 @@ def from_flask_cors(
             )
     renames = {_CORSWARE_NAMES.get(key, key): name for key, name in names.items()}
     top = Scope("", "", frozenset(renames), (), renames)
-    result: dict[str, Any] = {"resources": entries}
+    result = _factored(entries)
     if list(entries) == ["/*"]:
         # One resource covering every path: plain keyword options say the same more simply.
         (only,) = scopes.values()
@@ -287,6 +287,21 @@ def from_flask_cors(
         top = Scope("", "", top.own, only.origin_names, {**renames, **only.renames})
     check_options(result, SettingsLayout("", top, scopes), _unique(problems))
     return result
+
+
+def _factored(entries: Mapping[str | re.Pattern[str], Mapping[str, Any]]) -> dict[str, Any]:
+    """Options all resources share as keyword options (which they inherit); the rest per resource."""
+    policies = list(entries.values())
+    shared = {
+        key: value
+        for key, value in (policies[0].items() if policies else ())
+        if all(policy[key] == value for policy in policies)
+    }
+    own = {
+        pattern: {key: value for key, value in policy.items() if key not in shared}
+        for pattern, policy in entries.items()
+    }
+    return {**shared, "resources": own}
 
 
 def _flask_unknown(option: str, value: object, known: Iterable[str]) -> ConfigProblem:
