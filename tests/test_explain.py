@@ -231,3 +231,26 @@ def test_explain_agrees_with_the_real_response(middleware: CORSMiddleware, spy: 
         for name, value in response.headerlist
         if name not in {"Content-Type", "Content-Length"}
     )
+
+
+@pytest.mark.parametrize(
+    ("headers", "warned"),
+    [
+        pytest.param({"Cookie": "session=1"}, True, id="cookie"),
+        pytest.param({"Authorization": "Bearer x"}, True, id="authorization"),
+        pytest.param({}, False, id="no credentials"),
+    ],
+)
+def test_credentials_without_allow_credentials_are_pointed_out(
+    middleware: CORSMiddleware, headers: dict[str, str], warned: bool
+) -> None:
+    """A server cannot see the fetch's credentials mode, but a cookie or Authorization shows it."""
+    decision = middleware.explain("GET", "/open/x", origin=APP, headers=headers)
+    assert decision.allowed
+    assert ("the request carries credentials" in decision.detail) is warned
+
+
+def test_credentials_note_is_absent_when_credentials_are_allowed(spy: SpyApp) -> None:
+    middleware = CORSMiddleware(spy, origins=[APP], allow_credentials=True)
+    decision = middleware.explain("GET", "/x", origin=APP, headers={"Cookie": "a=1"})
+    assert "carries credentials" not in decision.detail

@@ -190,6 +190,16 @@ class CORSMiddleware:
                 environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
                 environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
             )
+            if (
+                decision.allowed
+                and not rules.policy.allow_credentials
+                and ("HTTP_COOKIE" in environ or "HTTP_AUTHORIZATION" in environ)
+            ):
+                # The server cannot see a fetch's credentials mode, but these headers betray it.
+                detail += (
+                    "; the request carries credentials, and a browser blocks a credentialed fetch "
+                    "unless allow_credentials=True (with explicit origins)"
+                )
         return dataclasses.replace(decision, detail=detail)
 
     def _decide(self, environ: Mapping[str, object]) -> Decision:
