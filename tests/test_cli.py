@@ -10,7 +10,8 @@ import shutil
 import socket
 import sys
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -218,26 +219,54 @@ def blank_page(environ: WSGIEnvironment, start_response: StartResponse) -> Itera
 
 
 @pytest.fixture(scope="module")
-def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, list[str], str]]:
-    """A headless Chromium tab on a page of its own origin, and the console lines it logs."""
+def chromium(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Callable[..., tuple[bool, list[str]]], str]]:
+    """``fetch(url, method, headers, credentials)`` in a headless Chromium tab on its own origin.
+
+    Playwright runs on one worker thread of its own: its sync API refuses a thread whose asyncio
+    loop is running, as the browser suite's session-wide Playwright leaves the main thread's.
+    Returns whether the page could read the response and the console lines Chromium logged.
+    """
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
+    profile = str(tmp_path_factory.mktemp("chromium"))
     page_server = demo.serve_in_thread(blank_page, quiet=True)
-    with demo.running(page_server), sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium")),
-            executable_path=CHROMIUM,
-            args=CHROMIUM_FLAGS,
+    worker = ThreadPoolExecutor(max_workers=1)
+    console: list[str] = []
+
+    def start() -> tuple[Any, Any, Any]:
+        playwright = sync_api.sync_playwright().start()
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=CHROMIUM_FLAGS
         )
+        tab = context.new_page()
+        tab.on("console", lambda message: console.append(message.text))
+        tab.goto(demo.url_of(page_server) + "/")
+        return playwright, context, tab
+
+    def stop() -> None:
+        context.close()
+        playwright.stop()
+
+    with demo.running(page_server):
+        playwright, context, tab = worker.submit(start).result(timeout=60)
+
+        def fetch(*arguments: object) -> tuple[bool, list[str]]:
+            def run_fetch() -> tuple[bool, list[str]]:
+                console.clear()
+                allowed = bool(tab.evaluate(FETCH, list(arguments)))
+                tab.wait_for_timeout(100)  # console messages arrive after the promise settles
+                return allowed, list(console)
+
+            return worker.submit(run_fetch).result(timeout=30)
+
         try:
-            tab = browser.new_page()
-            console: list[str] = []
-            tab.on("console", lambda message: console.append(message.text))
-            tab.goto(demo.url_of(page_server) + "/")
-            yield tab, console, demo.url_of(page_server)
+            yield fetch, demo.url_of(page_server)
         finally:
-            browser.close()
+            worker.submit(stop).result(timeout=30)
+            worker.shutdown()
 
 
 FETCH = """async ([url, method, headers, credentials]) => {
@@ -282,7 +311,7 @@ FETCH = """async ([url, method, headers, credentials]) => {
 def test_check_says_what_chromium_says(
     capsys: pytest.CaptureFixture[str],
     server: BaseWSGIServer,
-    chromium: tuple[Any, list[str], str],
+    chromium: tuple[Callable[..., tuple[bool, list[str]]], str],
     *,
     path: str,
     method: str,
@@ -290,12 +319,10 @@ def test_check_says_what_chromium_says(
     credentials: bool,
 ) -> None:
     """Same verdict as headless Chromium, and Chromium's console line word for word."""
-    tab, console, page_origin = chromium
+    fetch, page_origin = chromium
     server.app = misconfigured
     url = demo.url_of(server) + path
-    console.clear()
-    allowed = tab.evaluate(FETCH, [url, method, headers, credentials])
-    tab.wait_for_timeout(100)  # console messages arrive after the promise settles
+    allowed, console = fetch(url, method, headers, credentials)
     argv = ["check", url, "--origin", page_origin, "--method", method]
     argv += [item for name, value in headers.items() for item in ("--header", f"{name}: {value}")]
     _, result = run_json(capsys, *argv, *(["--credentials"] if credentials else []))
