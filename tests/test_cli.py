@@ -88,6 +88,7 @@ def misconfigured(environ: WSGIEnvironment, start_response: StartResponse) -> It
         "/preflight-without-acac": [allow_origin, ("Access-Control-Allow-Methods", "PUT")]
         + ([] if preflight else [("Access-Control-Allow-Credentials", "true")]),
         "/patch": [allow_origin, ("Access-Control-Allow-Methods", "PATCH")],
+        "/terminal-escape": [("Access-Control-Allow-Origin", "\x1b[2J\x1b]0;owned\x07")],
     }[path]
     if preflight and path.startswith("/auth-"):
         status = "401 Unauthorized"
@@ -471,6 +472,16 @@ def test_check_human_output_when_allowed(
     assert "x-internal" in out
     assert "Chromium caches this preflight for 600 s." in out
     assert "Note: fetch() drops the forbidden request header 'Cookie'" in out
+
+
+def test_check_escapes_control_characters_from_the_server(
+    capsys: pytest.CaptureFixture[str], server: BaseWSGIServer
+) -> None:
+    server.app = misconfigured
+    status, out, _ = run(capsys, "check", demo.url_of(server) + "/terminal-escape", "--origin", ORIGIN)
+    assert status == 1
+    assert "\x1b" not in out
+    assert "Access-Control-Allow-Origin: \\x1b[2J\\x1b]0;owned\\x07" in out
 
 
 def test_check_output_when_every_header_is_exposed(

@@ -466,6 +466,12 @@ def _preflight_reasons(verdict: Verdict) -> list[str]:
     return reasons
 
 
+def _printable(text: str) -> str:
+    # Header values and bodies come from the server: control characters (a terminal escape
+    # sequence, say) are shown escaped, never sent to the terminal.
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
 def _report(
     verdict: Verdict, as_json: bool, out: TextIO, *, policy: Sequence[str] = (), fix: str = ""
 ) -> None:
@@ -473,57 +479,59 @@ def _report(
         print(json.dumps(_verdict_json(verdict, policy, fix), indent=2), file=out)
         return
     style = _Style(out)
+
+    def say(text: str = "", *, lead: str = "") -> None:
+        print(lead + _printable(text), file=out)
+
     request = verdict.request
     credentials = "include" if request.credentials else "same-origin"
-    print(
+    say(
         f"fetch({request.url!r}) {request.method} from origin {request.origin} "
-        f"(credentials: {credentials})",
-        file=out,
+        f"(credentials: {credentials})"
     )
     reasons = _preflight_reasons(verdict)
-    print(
-        "Preflight: " + ("yes, because " + "; ".join(reasons) if reasons else "no (a simple request)"),
-        file=out,
-    )
+    say("Preflight: " + ("yes, because " + "; ".join(reasons) if reasons else "no (a simple request)"))
     for index, exchange in enumerate(verdict.exchanges):
-        print(f"\n  {style('>', '2')} {exchange.kind}: {exchange.method} {exchange.url}", file=out)
+        say()
+        say(f" {exchange.kind}: {exchange.method} {exchange.url}", lead="  " + style(">", "2"))
         for name, value in exchange.request_headers:
-            print(f"      {name}: {value}", file=out)
-        print(f"  {style('<', '2')} HTTP {exchange.response.status}", file=out)
+            say(f"      {name}: {value}")
+        say(f" HTTP {exchange.response.status}", lead="  " + style("<", "2"))
         shown = [
             (name, value)
             for name, value in exchange.response.headers
             if name.lower().startswith(_SHOWN_RESPONSE_HEADERS)
         ]
         for name, value in shown:
-            print(f"      {name}: {value}", file=out)
+            say(f"      {name}: {value}")
         if not shown:
-            print("      (no Access-Control-* headers)", file=out)
+            say("      (no Access-Control-* headers)")
         if index < len(policy):
-            print(style(f"    corsware: {policy[index]}", "2"), file=out)
+            say(lead=style(_printable(f"    corsware: {policy[index]}"), "2"))
     for note in verdict.notes:
-        print(f"\nNote: {note}", file=out)
+        say()
+        say(f"Note: {note}")
     for warning in verdict.warnings:
-        print("\n" + style("Warning", "1;33") + f": {warning}", file=out)
-    print(file=out)
+        say()
+        say(f": {warning}", lead=style("Warning", "1;33"))
+    say()
     if verdict.failure is None:
-        print(style("ALLOWED", "1;32") + ": script can read the response.", file=out)
-        print("Readable headers: " + (", ".join(verdict.readable_headers) or "(none)"), file=out)
+        say(": script can read the response.", lead=style("ALLOWED", "1;32"))
+        say("Readable headers: " + (", ".join(verdict.readable_headers) or "(none)"))
         hidden = [name for name in verdict.hidden_headers if not name.startswith("access-control-")]
         if hidden:
-            print(
+            say(
                 "Hidden from script: "
                 + ", ".join(hidden)
-                + " (list them in Access-Control-Expose-Headers to read them)",
-                file=out,
+                + " (list them in Access-Control-Expose-Headers to read them)"
             )
         if verdict.preflight_cache_seconds is not None:
-            print(f"Chromium caches this preflight for {verdict.preflight_cache_seconds} s.", file=out)
+            say(f"Chromium caches this preflight for {verdict.preflight_cache_seconds} s.")
         return
     stage = "the preflight" if verdict.failure.preflight else "the response"
-    print(style("BLOCKED", "1;31") + f" by {stage}.", file=out)
+    say(f" by {stage}.", lead=style("BLOCKED", "1;31"))
     said = _server_said(verdict)
     if said:
-        print(f"Server said: {said}", file=out)
-    print(f"Browser console: {verdict.console_message()}", file=out)
-    print(f"Fix: {fix or verdict.failure.fix}", file=out)
+        say(f"Server said: {said}")
+    say(f"Browser console: {verdict.console_message()}")
+    say(f"Fix: {fix or verdict.failure.fix}")
