@@ -36,6 +36,7 @@ from corsware.textconfig import (
     SettingsLayout,
     check_options,
     compile_origin_regexes,
+    compile_regex,
     merge_origins,
     parse_setting,
 )
@@ -213,16 +214,10 @@ def _pattern(
         return None
     if key == "path":
         return value
-    try:
-        return re.compile(value)
-    except re.error as error:
-        problems.append(
-            ConfigProblem(
-                "CORS-E008",
-                located,
-                value,
-                f"is not a valid regular expression ({error.msg} at position {error.pos})",
-                "correct it; it must match the whole path, such as '/v[0-9]+/reports/.*'",
-            )
-        )
-        return None
+    return compile_regex(
+        value,
+        located,
+        problems,
+        code="CORS-E008",
+        fix="correct it; it must match the whole path, such as '/v[0-9]+/reports/.*'",
+    )

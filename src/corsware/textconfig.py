@@ -32,6 +32,7 @@ __all__ = [
     "SettingsLayout",
     "check_options",
     "compile_origin_regexes",
+    "compile_regex",
     "merge_origins",
     "parse_setting",
     "parse_settings",
@@ -100,6 +101,36 @@ def _seconds(key: str, text: str) -> int:
     return int(word)
 
 
+def compile_regex(
+    text: str,
+    option: str,
+    problems: list[ConfigProblem],
+    *,
+    fix: str,
+    code: str = _MALFORMED,
+    flags: int = 0,
+    invalid: str = "is not a valid regular expression",
+) -> re.Pattern[str] | None:
+    """Compile ``text``, or append a problem located at ``option`` and return ``None``.
+
+    Args:
+        text: The regular expression as written.
+        option: Where it was written, such as ``"origin_regexes[1]"``.
+        problems: Where a problem goes.
+        fix: What to do if it does not compile.
+        code: The problem's code.
+        flags: ``re`` flags to compile with.
+        invalid: What the problem says, before the compiler's own message.
+    """
+    try:
+        return re.compile(text, flags)
+    except re.error as error:
+        problems.append(
+            ConfigProblem(code, option, text, f"{invalid} ({error.msg} at position {error.pos})", fix)
+        )
+        return None
+
+
 def compile_origin_regexes(key: str, patterns: Iterable[object]) -> tuple[re.Pattern[str], ...]:
     """Compile regular expressions for origins, reporting every invalid one against ``key[index]``.
 
@@ -124,19 +155,15 @@ def compile_origin_regexes(key: str, patterns: Iterable[object]) -> tuple[re.Pat
                 )
             )
             continue
-        try:
-            compiled.append(re.compile(pattern))
-        except re.error as error:
-            problems.append(
-                ConfigProblem(
-                    _MALFORMED,
-                    where,
-                    pattern,
-                    f"is not a valid regular expression ({error.msg} at position {error.pos})",
-                    r"correct it; it must match the whole origin, such as "
-                    r"'https://[a-z0-9-]+\.example\.com'",
-                )
-            )
+        regex = compile_regex(
+            pattern,
+            where,
+            problems,
+            fix=r"correct it; it must match the whole origin, such as "
+            r"'https://[a-z0-9-]+\.example\.com'",
+        )
+        if regex is not None:
+            compiled.append(regex)
     if problems:
         raise CORSConfigError(problems)
     return tuple(compiled)

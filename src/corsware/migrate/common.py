@@ -11,12 +11,14 @@ from typing import Any, Final
 
 from corsware.errors import ConfigProblem
 from corsware.origins import parse_origin_pattern
+from corsware.textconfig import compile_regex
 
 __all__ = [
     "ANY_ORIGIN_WITH_CREDENTIALS",
     "UNSAFE_PEER",
     "is_end_anchored",
     "origin_regex",
+    "peer_regex",
     "prefix_regex",
     "unsafe",
     "wrong_type",
@@ -126,13 +128,14 @@ def unsafe(option: str, value: object, message: str, fix: str) -> ConfigProblem:
 
 
 def origin_regex(
-    regex: re.Pattern[str], option: str, peer: str, problems: list[ConfigProblem]
+    regex: re.Pattern[str] | None, option: str, peer: str, problems: list[ConfigProblem]
 ) -> re.Pattern[str] | None:
     """A peer's origin regex if ``fullmatch`` provably agrees with its ``re.match``, else a refusal.
 
-    ``peer`` names the library in the explanation; the refusal is appended to ``problems``.
+    ``peer`` names the library in the explanation; the refusal is appended to ``problems``. A
+    ``regex`` of ``None`` (one that could not be read, already reported) stays ``None``.
     """
-    if is_end_anchored(regex):
+    if regex is None or is_end_anchored(regex):
         return regex
     glob = parse_origin_pattern(regex.pattern)
     fix = (
@@ -152,6 +155,27 @@ def origin_regex(
             fix,
         )
     )
+    return None
+
+
+def peer_regex(
+    item: object,
+    option: str,
+    problems: list[ConfigProblem],
+    *,
+    flags: int = 0,
+    invalid: str = "is not a valid regular expression",
+    fix: str = "correct it",
+) -> re.Pattern[str] | None:
+    """A peer's regex setting, a string or a compiled ``str`` pattern, compiled as the peer did.
+
+    Returns ``None`` after appending a problem if it is of another type or does not compile.
+    """
+    if isinstance(item, re.Pattern) and isinstance(item.pattern, str):
+        return item
+    if isinstance(item, str):
+        return compile_regex(item, option, problems, flags=flags, invalid=invalid, fix=fix)
+    problems.append(wrong_type(option, item, "a string or a compiled str pattern"))
     return None
 
 

@@ -10,6 +10,7 @@ from corsware.errors import ConfigProblem, closest_name
 from corsware.migrate.common import (
     ANY_ORIGIN_WITH_CREDENTIALS,
     origin_regex,
+    peer_regex,
     prefix_regex,
     wrong_type,
 )
@@ -176,34 +177,11 @@ def _django_origins(
         _django_sequence(setting["CORS_ALLOWED_ORIGIN_REGEXES"], regex_name, problems) or ()
     ):
         option = f"{regex_name}[{index}]"
-        regex = _django_regex(item, option, problems)
-        if regex is not None:
-            regex = origin_regex(regex, option, "django-cors-headers", problems)
+        regex = origin_regex(peer_regex(item, option, problems), option, "django-cors-headers", problems)
         if regex is not None:
             origins.append(regex)
             origin_names.append(option)
     return tuple(origins), tuple(origin_names)
-
-
-def _django_regex(item: object, option: str, problems: list[ConfigProblem]) -> re.Pattern[str] | None:
-    if isinstance(item, re.Pattern) and isinstance(item.pattern, str):
-        return item
-    if isinstance(item, str):
-        try:
-            return re.compile(item)
-        except re.error as error:
-            problems.append(
-                ConfigProblem(
-                    "CORS-E002",
-                    option,
-                    item,
-                    f"is not a valid regular expression ({error.msg})",
-                    "correct it",
-                )
-            )
-            return None
-    problems.append(wrong_type(option, item, "a string or a compiled str pattern"))
-    return None
 
 
 def _django_names(
@@ -228,5 +206,5 @@ def _django_path(value: object, problems: list[ConfigProblem]) -> re.Pattern[str
     """``CORS_URLS_REGEX`` as a resource pattern, or None when it covers every path."""
     if isinstance(value, str) and value in _ALL_PATHS:
         return None
-    regex = _django_regex(value, "CORS_URLS_REGEX", problems)
+    regex = peer_regex(value, "CORS_URLS_REGEX", problems)
     return None if regex is None else prefix_regex(regex)

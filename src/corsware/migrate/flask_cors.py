@@ -11,11 +11,12 @@ from corsware.errors import ConfigProblem, closest_name
 from corsware.migrate.common import (
     ANY_ORIGIN_WITH_CREDENTIALS,
     origin_regex,
+    peer_regex,
     prefix_regex,
     unsafe,
     wrong_type,
 )
-from corsware.textconfig import Scope, SettingsLayout, check_options
+from corsware.textconfig import Scope, SettingsLayout, check_options, compile_regex
 
 __all__ = ["from_flask_cors"]
 
@@ -43,6 +44,7 @@ _FLASK_SLASH_STAR: Final = re.compile(r"((?:/[^*\\\]?$^\[().+|{}]+)*)/\*")
 _FLASK_WILDCARDS: Final = frozenset({"*", ".*"})
 _CORSWARE_NAMES: Final = {"supports_credentials": "allow_credentials"}
 _LIST_SEPARATOR: Final = re.compile(r"[\s,]+")
+_INVALID: Final = "is read by flask-cors as a regular expression, and is not valid"
 
 
 def from_flask_cors(
@@ -200,24 +202,9 @@ def _is_flask_literal(item: object) -> bool:
 
 def _flask_regex(item: object, option: str, problems: list[ConfigProblem]) -> re.Pattern[str] | None:
     """A flask-cors origin or header pattern that is not a literal, as the regex flask-cors used."""
-    if isinstance(item, re.Pattern) and isinstance(item.pattern, str):
-        return item
-    if isinstance(item, str):
-        try:
-            return re.compile(item, re.IGNORECASE)
-        except re.error as error:
-            problems.append(
-                ConfigProblem(
-                    "CORS-E002",
-                    option,
-                    item,
-                    f"is read by flask-cors as a regular expression, and is not valid ({error.msg})",
-                    "correct it, or remove it",
-                )
-            )
-            return None
-    problems.append(wrong_type(option, item, "a string or a compiled str pattern"))
-    return None
+    return peer_regex(
+        item, option, problems, flags=re.IGNORECASE, invalid=_INVALID, fix="correct it, or remove it"
+    )
 
 
 def _flask_origins(
@@ -253,9 +240,7 @@ def _flask_origins(
             origins.append(item.lower())
             origin_names.append(option)
             continue
-        regex = _flask_regex(item, option, problems)
-        if regex is not None:
-            regex = origin_regex(regex, option, "flask-cors", problems)
+        regex = origin_regex(_flask_regex(item, option, problems), option, "flask-cors", problems)
         if regex is not None:
             origins.append(regex)
             origin_names.append(option)
@@ -379,19 +364,10 @@ def _flask_path(
         if slash_star is not None:
             # The deliberate difference: as a regex this was a prefix, so "/api/*" covered /apiary.
             return f"{slash_star[1]}/*"
-        try:
-            return prefix_regex(re.compile(pattern))
-        except re.error as error:
-            problems.append(
-                ConfigProblem(
-                    "CORS-E008",
-                    shown,
-                    pattern,
-                    f"is read by flask-cors as a regular expression, and is not valid ({error.msg})",
-                    "correct it, or remove the resource",
-                )
-            )
-            return None
+        regex = compile_regex(
+            pattern, shown, problems, code="CORS-E008", invalid=_INVALID, fix="correct it, or remove it"
+        )
+        return None if regex is None else prefix_regex(regex)
     if isinstance(pattern, re.Pattern) and isinstance(pattern.pattern, str):
         return prefix_regex(pattern)
     problems.append(wrong_type(shown, pattern, "a path string or a compiled str pattern"))
