@@ -17,14 +17,14 @@ EXAMPLE = ROOT / "examples" / "paste.ini"
 
 @pytest.fixture(autouse=True)
 def importable_examples(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The ini files name their app as ``call:examples.paste_app:main``."""
+    """The ini files name their app as ``call:examples.paste_pyramid:main``."""
     monkeypatch.syspath_prepend(str(ROOT))
 
 
 def ini(tmp_path: Path, filter_settings: str) -> Path:
     path = tmp_path / "app.ini"
     path.write_text(
-        "[app:api]\nuse = call:examples.paste_app:main\n\n"
+        "[app:api]\nuse = call:examples.paste_pyramid:main\n\n"
         f"[filter:cors]\nuse = egg:corsware\n{filter_settings}\n\n"
         "[pipeline:main]\npipeline = cors api\n",
         encoding="utf-8",

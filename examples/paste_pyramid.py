@@ -22,7 +22,7 @@ def list_items(request: Request) -> list[dict[str, Any]]:
 
 
 def main(global_config: dict[str, str], **settings: str) -> Router:
-    """PasteDeploy app factory (``use = call:examples.paste_app:main``)."""
+    """PasteDeploy app factory (``use = call:examples.paste_pyramid:main``)."""
     with Configurator(settings=settings) as config:
         config.add_route("items", "/api/items")
         config.add_view(list_items, route_name="items", renderer="json")
