@@ -1,8 +1,9 @@
-"""Text settings: the one place where strings (INI files, TOML strings, the CLI) become typed options.
+"""Text settings: the one place where strings (INI files, TOML strings) become typed options.
 
-PasteDeploy hands a filter its settings as strings, a TOML file may spell a list as one string, and
-the command line has nothing but strings. All of them come here, so ``"true"`` means the same thing
-everywhere and every mistake is reported against the setting key the user wrote.
+PasteDeploy hands a filter its settings as strings, and a TOML file may spell a list as one string;
+a command-line option that sets a policy would be a string too. All of them come here, so
+``"true"`` means the same thing everywhere and every mistake is reported against the setting key
+the user wrote.
 
 The grammar:
 
