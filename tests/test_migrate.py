@@ -303,6 +303,30 @@ def flask_peer(config: Mapping[str, object], options: Mapping[str, Any]) -> Flas
             [("resources['/api/*'].allow_headers[0]", "CORS-E021")],
             id="header regexes have no corsware equivalent",
         ),
+        pytest.param(
+            {},
+            {
+                "resources": {
+                    r"/api/admin/.*": {"origins": ["https://admin.example.com"]},
+                    r"/(api|v1|v2)/(public|open|shared)/?.*|/api/.*": {"origins": "*"},
+                }
+            },
+            fetch("/api/admin/users", EVIL),
+            [("resources['/api/admin/.*']", "CORS-E021")],
+            id="CVE-2024-6839 as 6.0 still has it: a regex with more slashes answers for admin",
+        ),
+        pytest.param(
+            {},
+            {
+                "resources": {
+                    r"/api/*": {"origins": [APP], "supports_credentials": True},
+                    re.compile(r"/.*"): {"origins": "*"},
+                }
+            },
+            fetch("/api/users", EVIL),
+            [("resources['/api/*']", "CORS-E021")],
+            id="any compiled regex is tried before any regex string",
+        ),
     ],
 )
 def test_flask_cors_migration_refuses_what_the_peer_got_wrong(
@@ -361,6 +385,18 @@ def test_glob_looking_origin_refusal_suggests_the_corsware_pattern() -> None:
                 re.compile(r"/e/.*\Z"),
             ],
             id="prefix meaning kept: alternatives grouped, inline flags kept, anchored as is",
+        ),
+        pytest.param(
+            {},
+            {"resources": {r"/api/*": {"origins": [APP]}, re.compile(r"/api/v[0-9]+/.*"): {}}},
+            [re.compile(r"/api/v[0-9]+/(?s:.*)"), "/api/*"],
+            id="an earlier regex that does not cover a later resource's paths is fine",
+        ),
+        pytest.param(
+            {},
+            {"resources": [r"/api/.*", re.compile(r"/.*")]},
+            [re.compile(r"/api/(?s:.*)"), re.compile(r"/(?s:.*)")],
+            id="overlapping resources with the same options are fine",
         ),
     ],
 )
@@ -452,6 +488,18 @@ def test_flask_cors_resources_keep_their_order_and_meaning(
                 ("resources['/a/*'].origins[0]", "CORS-E003", "'https://a.test'"),
             ],
             id="a resource inheriting '*' with credentials, and a resource's own problem",
+        ),
+        pytest.param(
+            {},
+            {"resources": {"/api/admin": {"origins": [APP]}, r"/api/admin$": {"origins": "*"}}},
+            [("resources['/api/admin$']", "CORS-E021", "the order you write them")],
+            id="a regex resource whose paths an earlier literal path takes",
+        ),
+        pytest.param(
+            {},
+            {"resources": {"api": {"origins": [APP]}, r"/api.*": {"origins": "*"}}},
+            [("resources['api']", "CORS-E008", "'/api'")],
+            id="an invalid literal path covers nothing",
         ),
     ],
 )

@@ -10,6 +10,9 @@ did and what to write instead, rather than copying the hole:
   origin regex is converted only when every alternative ends in ``$`` or ``\Z``: then, for the
   origins browsers send (which never contain a newline), ``re.match`` and corsware's ``fullmatch``
   agree exactly. flask-cors header regexes have no corsware equivalent and are refused too.
+- **Resources answered by the wrong policy.** flask-cors sorts resources by kind, slash count
+  and length; where that hands a resource's paths to an earlier one with other options
+  (CVE-2024-6839), the migration refuses.
 - **Credentials with any origin.** flask-cors' ``supports_credentials=True`` with its default
   ``origins="*"``, and django-cors-headers' ``CORS_ALLOW_ALL_ORIGINS`` with
   ``CORS_ALLOW_CREDENTIALS``, reflect every origin with ``Access-Control-Allow-Credentials: true``.

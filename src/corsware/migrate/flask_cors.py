@@ -16,6 +16,7 @@ from corsware.migrate.common import (
     unsafe,
     wrong_type,
 )
+from corsware.resources import parse_path_pattern
 from corsware.textconfig import Scope, SettingsLayout, check_options, compile_regex
 
 __all__ = ["from_flask_cors"]
@@ -91,6 +92,7 @@ def from_flask_cors(
         else:
             problems.append(_flask_unknown(key, value, _FLASK_DEFAULTS))
     entries: dict[str | re.Pattern[str], dict[str, Any]] = {}
+    originals: dict[str | re.Pattern[str], tuple[str, object]] = {}
     scopes: dict[str, Scope] = {}
     for pattern, own in _flask_resources(merged["resources"], names["resources"], problems):
         shown = f"{names['resources']}[{_label(pattern)!r}]"
@@ -104,11 +106,12 @@ def from_flask_cors(
         policy, origin_names = _flask_policy({**merged, **known}, {**names, **own_names}, problems)
         converted = _flask_path(pattern, shown, problems)
         if converted is not None and converted not in entries:
-            entries[converted] = policy
+            entries[converted], originals[converted] = policy, (shown, pattern)
             renames = {_CORSWARE_NAMES.get(key, key): name for key, name in own_names.items()}
             scopes[f"resources[{_label(converted)!r}]"] = Scope(
                 "", shown, frozenset(renames), origin_names, renames
             )
+    problems.extend(_answered_by_earlier(entries, originals))
     renames = {_CORSWARE_NAMES.get(key, key): name for key, name in names.items()}
     top = Scope("", "", frozenset(renames), (), renames)
     result = _factored(entries)
@@ -119,6 +122,63 @@ def from_flask_cors(
         top = Scope("", "", top.own, only.origin_names, {**renames, **only.renames})
     check_options(result, SettingsLayout("", top, scopes), _unique(problems))
     return result
+
+
+def _answered_by_earlier(
+    entries: Mapping[str | re.Pattern[str], Mapping[str, Any]],
+    originals: Mapping[str | re.Pattern[str], tuple[str, object]],
+) -> list[ConfigProblem]:
+    """Resources whose paths flask-cors answered with an earlier resource's options (CVE-2024-6839).
+
+    flask-cors tries resources sorted by kind, slash count and length, not as written, so a broad
+    regex can come first and answer for a specific path. corsware itself refuses a string pattern
+    shadowed by another; this looks for the cases with a regex, through a sample path of each
+    resource: best effort, since no sample is found for some regexes.
+    """
+    problems: list[ConfigProblem] = []
+    ordered = list(entries.items())
+    for index, (pattern, policy) in enumerate(ordered):
+        sample = _sample_path(pattern)
+        for earlier, earlier_policy in ordered[:index]:
+            if (
+                sample is None
+                or earlier_policy == policy
+                or all(isinstance(each, str) for each in (earlier, pattern))
+            ):
+                continue
+            if _covers(earlier, sample):
+                shown, written = originals[pattern]
+                problems.append(
+                    unsafe(
+                        shown,
+                        _label(written),
+                        f"never applied to paths such as {sample!r}: flask-cors sorts resources by "
+                        f"kind, slashes and length and tried {originals[earlier][0]} first, so its "
+                        "options answered instead (CVE-2024-6839)",
+                        "narrow the earlier pattern to leave these paths out, or configure corsware "
+                        "directly, where resources are tried in the order you write them",
+                    )
+                )
+                break
+    return problems
+
+
+def _sample_path(pattern: str | re.Pattern[str]) -> str | None:
+    """A path the resource pattern matches, if one is easily found."""
+    if isinstance(pattern, str):
+        return pattern.removesuffix("*") + "x" if pattern.endswith("/*") else pattern
+    prefix = re.match(r"\^?((?:[\w/\-~%]|\\[^\w])*)", pattern.pattern)[1]  # type: ignore[index]
+    prefix = re.sub(r"\\(.)", r"\1", prefix)
+    return next((path for path in (prefix, prefix + "x") if pattern.fullmatch(path)), None)
+
+
+def _covers(pattern: str | re.Pattern[str], path: str) -> bool:
+    if isinstance(pattern, re.Pattern):
+        return pattern.fullmatch(path) is not None
+    parsed = parse_path_pattern(pattern)
+    if isinstance(parsed, tuple):
+        return False  # the policy reports it
+    return path == parsed.base or (parsed.prefix and path.startswith(parsed.base + "/"))
 
 
 def _factored(entries: Mapping[str | re.Pattern[str], Mapping[str, Any]]) -> dict[str, Any]:
