@@ -7,7 +7,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from benchmarks import e2e, memory, micro, report, scale
+from benchmarks import e2e, memory, micro, profiling, report, scale
+from benchmarks.scenario import KINDS
 from benchmarks.timing import Timer
 
 PARTS = ("micro", "scale", "memory", "e2e")
@@ -77,12 +78,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--check", action="store_true", help="exit with status 1 when a target is missed"
     )
+    parser.add_argument(
+        "--profile",
+        choices=[kind.key for kind in KINDS],
+        help="instead of timing, show where one request kind's time goes (cProfile)",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the chosen parts, print every table, then the targets; return the exit status."""
     args = parse_args(argv)
+    if args.profile:
+        print(profiling.run(args.profile))
+        return 0
     mode = MODES[args.mode]
     parts = [part for part in (args.only or PARTS) if part not in args.skip]
     timer = Timer(repeats=args.repeats or mode.repeats, seconds=mode.seconds)
