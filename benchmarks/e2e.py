@@ -1,6 +1,10 @@
 """End to end: gunicorn serves the bare app and the corsware-wrapped app; a load generator on
 127.0.0.1 measures each one's throughput in alternating rounds.
 
+A third server, the control, runs the bare app setting by itself the very headers corsware adds:
+the difference between it and the bare app is what sending those headers costs the server
+(gunicorn validates and serialises every header), whoever adds them.
+
 The load generator is ``wrk`` when it is on PATH (Debian: ``apt-get install -y wrk``), because it
 costs the server's machine the least CPU; otherwise a small keep-alive client written with the
 standard library (threads and raw sockets) takes its place. The report says which one ran.
@@ -31,6 +35,8 @@ from pathlib import Path
 from benchmarks import scenario
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The servers, by their factory in benchmarks.e2e_apps.
+APPS = ("bare", "headers", "wrapped")
 REQUEST = (
     f"GET {scenario.PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: {scenario.ALLOWED_ORIGIN}\r\n"
     "Accept: */*\r\nUser-Agent: benchmarks\r\n\r\n"
@@ -64,7 +70,7 @@ class E2EResult:
 
     generator: str
     server: str
-    rounds: dict[str, list[Round]] = field(default_factory=lambda: {"bare": [], "wrapped": []})
+    rounds: dict[str, list[Round]] = field(default_factory=lambda: {app: [] for app in APPS})
 
     @property
     def by_cpu(self) -> bool:
@@ -75,20 +81,24 @@ class E2EResult:
         """A round's throughput: its capacity where CPU time is known, else its rate."""
         return round_.capacity or 0.0 if self.by_cpu else round_.rate
 
-    def ratios(self) -> list[float]:
-        """Corsware's throughput over the bare app's, for each pair of back-to-back rounds."""
-        pairs = zip(self.rounds["wrapped"], self.rounds["bare"], strict=True)
-        return [self.throughput(wrapped) / self.throughput(bare) for wrapped, bare in pairs]
+    def ratios(self, app: str = "wrapped", base: str = "bare") -> list[float]:
+        """``app``'s throughput over ``base``'s, for each pair of back-to-back rounds."""
+        pairs = zip(self.rounds[app], self.rounds[base], strict=True)
+        return [self.throughput(ours) / self.throughput(theirs) for ours, theirs in pairs]
 
-    @property
-    def cost(self) -> float:
-        """The share of the bare app's throughput that the middleware takes away.
+    def cost_of(self, app: str = "wrapped", base: str = "bare") -> float:
+        """The share of ``base``'s throughput that ``app`` loses.
 
         Each round is paired with the other app's round run right beside it, under the same load
         from the rest of the machine, and the median pair decides: one disturbed round moves it
         little.
         """
-        return 1 - statistics.median(self.ratios())
+        return 1 - statistics.median(self.ratios(app, base))
+
+    @property
+    def cost(self) -> float:
+        """The share of the bare app's throughput that corsware takes away: the target's figure."""
+        return self.cost_of()
 
 
 def _children(pid: int) -> list[int]:
@@ -268,7 +278,7 @@ def _wrk_load(wrk: str, port: int, seconds: float, connections: int) -> tuple[in
 def run(
     *, rounds: int, seconds: float, connections: int = 4, threads: int = 4, generator: str = "auto"
 ) -> E2EResult:
-    """Alternate load rounds between gunicorn serving the bare app and the wrapped one."""
+    """Rotate load rounds among gunicorn serving the bare app, the control and corsware."""
     wrk = shutil.which("wrk") if generator in {"auto", "wrk"} else None
     if generator == "wrk" and wrk is None:
         msg = "--load-generator wrk asked for, but wrk is not on PATH (apt-get install -y wrk)"
@@ -276,13 +286,14 @@ def run(
     used = f"wrk ({wrk})" if wrk else "Python keep-alive client (wrk not on PATH)"
     server = f"gunicorn, 1 gthread worker x {threads} threads, keep-alive; {connections} connections"
     result = E2EResult(used, server)
-    with serve("bare", threads) as bare, serve("wrapped", threads) as wrapped:
-        servers = {"bare": bare, "wrapped": wrapped}
-        for port, _ in servers.values():  # warm both: imports, first-request paths
+    with contextlib.ExitStack() as stack:
+        servers = {app: stack.enter_context(serve(app, threads)) for app in APPS}
+        for port, _ in servers.values():  # warm each: imports, first-request paths
             _python_load(port, 0.3, 1)
         for index in range(rounds):
-            order = ("bare", "wrapped") if index % 2 == 0 else ("wrapped", "bare")
-            for app in order:
+            # Rotate the order so that no app always runs first, or right after the same one.
+            shift = index % len(APPS)
+            for app in APPS[shift:] + APPS[:shift]:
                 port, pids = servers[app]
                 before = _cpu_seconds(pids)
                 if wrk:

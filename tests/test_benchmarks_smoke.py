@@ -46,4 +46,5 @@ def test_end_to_end_part_runs_gunicorn_and_the_python_load_generator() -> None:
     output = run_harness("--only", "e2e", "--load-generator", "python")
     assert "load from Python keep-alive client" in output
     assert "round 1" in output
-    assert "throughput cost of corsware" in output
+    assert "throughput cost, 1 - the median pair: corsware" in output
+    assert "control" in output
