@@ -1,0 +1,258 @@
+"""Hypothesis generators for origins, origin patterns, policies, paths and whole WSGI requests.
+
+Generators build values from the grammar's parts (labels, hosts, ports) and then mutate them the
+way attackers do (suffix look-alikes, case changes, injected CR/LF, stray paths), so every run
+explores both what must match and what must not.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import string
+from hypothesis import strategies as st
+
+from .invariants import Request
+from .oracle import PolicyModel
+
+LABEL_ALPHABET = string.ascii_lowercase + string.digits
+# Every character a WSGI server can hand us in an environ value (PEP 3333: latin-1 decoded).
+LATIN1 = st.characters(min_codepoint=0, max_codepoint=255)
+# A few reserved names keep the generated domains apart from the real world.
+APEXES = ("example.com", "example.org", "test.example", "a.b.example.net")
+SAFELISTED = ("GET", "HEAD", "POST")
+OTHER_METHODS = ("PUT", "PATCH", "DELETE", "OPTIONS", "QUERY", "PURGE")
+HEADER_NAMES = (
+    "x-api-key",
+    "content-type",
+    "x-requested-with",
+    "authorization",
+    "x-custom",
+    "if-match",
+)
+
+
+@st.composite
+def labels(draw: st.DrawFn) -> str:
+    """One DNS label of the conservative shape every reading of the grammar accepts."""
+    first = draw(st.sampled_from(string.ascii_lowercase + string.digits))
+    middle = draw(st.text(LABEL_ALPHABET + "-", max_size=6))
+    last = draw(st.sampled_from(LABEL_ALPHABET)) if middle else ""
+    return first + middle.strip("-") + last
+
+
+@st.composite
+def domains(draw: st.DrawFn) -> str:
+    """A lower-case domain that ends in a letter label (so it is never read as IPv4)."""
+    head = draw(st.lists(labels(), min_size=0, max_size=3))
+    tld = draw(st.text(string.ascii_lowercase, min_size=2, max_size=5))
+    return ".".join([*head, tld]) if head else draw(st.sampled_from(APEXES))
+
+
+def ipv4_hosts() -> st.SearchStrategy[str]:
+    """Dotted-quad IPv4 hosts as browsers serialise them."""
+    return st.integers(0, 2**32 - 1).map(lambda n: str(ipaddress.IPv4Address(n)))
+
+
+def ipv6_hosts() -> st.SearchStrategy[str]:
+    """Bracketed RFC 5952 IPv6 hosts as browsers serialise them."""
+    return st.one_of(
+        st.just("[::1]"),
+        st.integers(0, 2**128 - 1).map(lambda n: f"[{ipaddress.IPv6Address(n).compressed}]"),
+    )
+
+
+def hosts() -> st.SearchStrategy[str]:
+    """Any host a browser puts in an origin."""
+    return st.one_of(domains(), domains(), ipv4_hosts(), ipv6_hosts(), st.just("localhost"))
+
+
+def ports(scheme: str) -> st.SearchStrategy[str]:
+    """A canonical, non-default port."""
+    default = 80 if scheme == "http" else 443
+    return st.integers(1, 65535).filter(lambda p: p != default).map(str)
+
+
+@st.composite
+def valid_origins(draw: st.DrawFn) -> str:
+    """A serialised origin exactly as a browser sends it."""
+    scheme = draw(st.sampled_from(("https", "http")))
+    host = draw(hosts())
+    if draw(st.booleans()):
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{draw(ports(scheme))}"
+
+
+MUTATIONS = (
+    lambda o: o + "/",
+    lambda o: o + "/path",
+    lambda o: o + "?q",
+    lambda o: o + "#f",
+    lambda o: o + ".evil.net",
+    lambda o: o + "\r\nSet-Cookie: a=b",
+    lambda o: o + "\n",
+    lambda o: o + "\x00",
+    lambda o: o.upper(),
+    lambda o: o.replace("://", "://evil"),
+    lambda o: o.replace("://", "://evil."),
+    lambda o: o.replace("://", "://user@"),
+    lambda o: o.replace("://", ":/"),
+    lambda o: o.replace(".", "x", 1),
+    lambda o: " " + o,
+    lambda o: o + " ",
+    lambda o: o + ":",
+    lambda o: o + ":443",
+    lambda o: o + ":80",
+    lambda o: o + ":0443",
+    lambda o: o + ":99999",
+    lambda o: o.replace("https", "http", 1),
+    lambda o: o.replace("http:", "https:", 1),
+    lambda o: o + "\u00e9",
+    lambda o: o.replace("e", "\u0435", 1),
+    lambda o: o + "," + o,
+    lambda o: "null " + o,
+    lambda o: o.replace("://", "://.", 1),
+    lambda o: o.replace(".", "..", 1),
+)
+
+
+@st.composite
+def hostile_origins(draw: st.DrawFn, near: str | None = None) -> str:
+    """An origin that differs from a valid one the way bypass attempts do."""
+    base = near if near is not None else draw(valid_origins())
+    mutation = draw(st.sampled_from(MUTATIONS))
+    return mutation(base)
+
+
+def any_origin_header() -> st.SearchStrategy[str]:
+    """Whatever a client may put in `Origin`: valid, hostile, `null`, or arbitrary latin-1 text."""
+    return st.one_of(
+        valid_origins(),
+        hostile_origins(),
+        st.just("null"),
+        st.just(""),
+        st.text(LATIN1, max_size=40),
+    )
+
+
+@st.composite
+def origin_patterns(draw: st.DrawFn) -> str:
+    """One configured origin string in the documented grammar."""
+    kind = draw(st.sampled_from(("exact", "exact", "subdomains", "any-port")))
+    scheme = draw(st.sampled_from(("https", "http")))
+    if kind == "subdomains":
+        return f"{scheme}://*.{draw(domains())}"
+    if kind == "any-port":
+        return f"{scheme}://{draw(st.sampled_from(('localhost', '127.0.0.1', '[::1]')))}:*"
+    return draw(valid_origins())
+
+
+def is_loopback_pattern(pattern: str) -> bool:
+    """Loopback hosts: credentials with them are fine over plain http (they never cross a network)."""
+    host = pattern.partition("://")[2].rpartition(":*")[0] or pattern.partition("://")[2]
+    if host.startswith("["):
+        host = host.split("]")[0] + "]"
+    else:
+        host = host.split(":")[0]
+    return host in {"localhost", "[::1]"} or host.startswith("127.") or host.endswith(".localhost")
+
+
+def header_lists() -> st.SearchStrategy[str]:
+    """An `Access-Control-Request-Headers` value: browser-shaped, sloppy, or arbitrary."""
+    names = st.lists(st.sampled_from(HEADER_NAMES), max_size=4)
+    return st.one_of(
+        names.map(lambda n: ",".join(sorted(set(n)))),
+        names.map(", ".join),
+        st.text(LATIN1, max_size=30),
+        st.just(" , ,,"),
+    )
+
+
+def methods() -> st.SearchStrategy[str]:
+    """A request method: the usual ones, odd case, or arbitrary text."""
+    return st.one_of(
+        st.sampled_from(SAFELISTED + OTHER_METHODS),
+        st.sampled_from(("options", "get", "put", "GET, DELETE", "PUT,POST", "E", "")),
+        st.text(LATIN1, max_size=10),
+    )
+
+
+def paths() -> st.SearchStrategy[str]:
+    """PATH_INFO values: the resources' own paths with traps (case, dots, `+`, encoded slashes)."""
+    segment = st.sampled_from(
+        ("api", "API", "apiary", "public", "admin", "..", ".", "", "x y", "a+b", "%2F", "%2e%2e")
+    )
+    built = st.lists(segment, max_size=5).map(lambda parts: "/" + "/".join(parts))
+    noisy = st.text(LATIN1, max_size=20).map(lambda s: "/" + s)
+    return st.one_of(built, built, noisy)
+
+
+@st.composite
+def requests(draw: st.DrawFn, origin: st.SearchStrategy[str] | None = None) -> Request:
+    """A request of any kind: preflight, actual, non-CORS; browser-like or hostile."""
+    preflight = draw(st.booleans())
+    return Request(
+        method="OPTIONS" if preflight and draw(st.booleans()) else draw(methods()),
+        path=draw(paths()),
+        origin=draw(st.none() | (origin if origin is not None else any_origin_header())),
+        request_method=draw(st.none() | methods()) if preflight else None,
+        request_headers=draw(st.none() | header_lists()) if preflight else None,
+        private_network=draw(st.none() | st.sampled_from(("true", "false", "TRUE", ""))),
+    )
+
+
+@st.composite
+def policies(draw: st.DrawFn) -> PolicyModel:
+    """A valid policy in the documented grammar, and the options that build it."""
+    credentials = draw(st.booleans())
+    if not credentials and draw(st.integers(0, 3)) == 0:
+        origins: tuple[str, ...] | str = "*"
+    else:
+        origins = tuple(draw(st.lists(origin_patterns(), min_size=1, max_size=4, unique=True)))
+        if credentials:
+            origins = tuple(
+                o for o in origins if o.startswith("https://") or is_loopback_pattern(o)
+            ) or ("https://app.example.com",)
+        if not credentials and draw(st.booleans()):
+            origins = (*origins, "null")
+    method_choice = draw(
+        st.one_of(st.just("*"), st.lists(st.sampled_from(SAFELISTED + OTHER_METHODS), max_size=4))
+    )
+    header_choice = draw(
+        st.one_of(st.just("*"), st.lists(st.sampled_from(HEADER_NAMES), max_size=3, unique=True))
+    )
+    expose = tuple(draw(st.lists(st.sampled_from(("x-total", "etag", "x-request-id")), max_size=2)))
+    max_age = draw(st.none() | st.integers(0, 7200))
+    private_network = draw(st.booleans())
+    methods_opt = method_choice if method_choice == "*" else tuple(method_choice)
+    headers_opt = header_choice if header_choice == "*" else tuple(header_choice)
+    options: dict[str, object] = {
+        "origins": origins,
+        "methods": methods_opt,
+        "allow_headers": headers_opt,
+        "expose_headers": expose,
+        "allow_credentials": credentials,
+        "max_age": max_age,
+        "allow_private_network": private_network,
+    }
+    return PolicyModel(
+        origins=origins,
+        credentials=credentials,
+        methods=methods_opt,
+        allow_headers=headers_opt,
+        expose_headers=expose,
+        max_age=max_age,
+        private_network=private_network,
+        options=options,
+    )
+
+
+@st.composite
+def resource_tables(draw: st.DrawFn) -> list[tuple[str, PolicyModel]]:
+    """An ordered resource table without shadowed string patterns (those are config errors)."""
+    candidates = ["/api/*", "/api/admin", "/public/*", "/x y", "/a+b", "/API/*", "/exact"]
+    chosen = draw(st.lists(st.sampled_from(candidates), min_size=1, max_size=4, unique=True))
+    # Keep more specific patterns first so that no string pattern is shadowed.
+    chosen.sort(key=lambda p: (-p.count("/"), p.endswith("/*"), p))
+    if draw(st.booleans()):
+        chosen.append("/*")
+    return [(pattern, draw(policies())) for pattern in chosen]
