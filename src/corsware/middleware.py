@@ -1,0 +1,266 @@
+"""CORSMiddleware: the WSGI layer that answers preflights and adds CORS headers to responses."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Final, TypedDict, Unpack
+
+from corsware.decision import UNMATCHED_DECISION, Decision, ResourceRules
+from corsware.errors import ConfigProblem, CORSConfigError, closest_name
+from corsware.headers import escape, rewrite_response_headers
+from corsware.policy import OPTION_NAMES, CORSPolicy, Origins, policy_from_options
+from corsware.resources import ResourceMap, parse_path_pattern, shadowing_problems
+
+if TYPE_CHECKING:
+    from datetime import timedelta
+    from types import TracebackType
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+__all__ = ["CORSMiddleware", "PolicyOptions"]
+
+logger = logging.getLogger("corsware")
+
+ResourcePattern = str | re.Pattern[str]
+ResourceSpec = Mapping[str, object] | CORSPolicy
+
+_PREFLIGHT_CONTENT: Final = (("Content-Type", "text/plain; charset=utf-8"),)
+
+
+class PolicyOptions(TypedDict, total=False):
+    """The :class:`CORSPolicy` options, accepted as keyword arguments by :class:`CORSMiddleware`."""
+
+    origins: Origins
+    methods: str | Iterable[str]
+    allow_headers: str | Iterable[str]
+    expose_headers: str | Iterable[str]
+    allow_credentials: bool
+    max_age: int | timedelta | None
+    allow_private_network: bool
+
+
+class CORSMiddleware:
+    """WSGI middleware that applies CORS policies to the resources (URL paths) you name.
+
+    Preflights (``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``) on a covered path
+    are answered here, without calling the app, so authentication in the app cannot break them. Every
+    other response on a covered path gets the CORS headers its origin deserves and ``Vary: Origin``.
+    Paths no resource covers pass through untouched.
+
+    Args:
+        app: The WSGI application to wrap.
+        resources: Path patterns mapped to their policy, tried in order (the first match wins):
+            ``"/api/*"`` (``/api`` and everything below it), ``"/exact/path"``, or a compiled
+            ``re.Pattern`` that must match the whole ``PATH_INFO``. Each value is a dict of policy
+            options, which inherits the keyword options below as defaults, or a :class:`CORSPolicy`,
+            used exactly as written. Without ``resources`` one resource, ``"/*"``, uses the keyword
+            options.
+        **options: :class:`CORSPolicy` options. With none at all, any origin may read every path
+            without credentials.
+
+    Raises:
+        CORSConfigError: listing every problem in the options and resources at once.
+    """
+
+    def __init__(
+        self,
+        app: WSGIApplication,
+        *,
+        resources: Mapping[ResourcePattern, ResourceSpec] | None = None,
+        **options: Unpack[PolicyOptions],
+    ) -> None:
+        """Validate the whole configuration and compile every resource's rules."""
+        self.app = app
+        problems = [
+            ConfigProblem("CORS-E001", name, value, "is not a CORS option", closest_name(name, known))
+            for name, value in options.items()
+            if name not in (known := {*OPTION_NAMES, "resources"})
+        ]
+        defaults = {name: value for name, value in options.items() if name in OPTION_NAMES}
+        entries: list[tuple[ResourcePattern, CORSPolicy]] = []
+        if resources is None:
+            policy = policy_from_options(defaults, {})
+            if isinstance(policy, list):
+                problems.extend(policy)
+            else:
+                entries.append(("/*", policy))
+            resources = {}
+        elif not isinstance(resources, Mapping):
+            problems.append(  # type: ignore[unreachable]
+                ConfigProblem(
+                    "CORS-E002",
+                    "resources",
+                    resources,
+                    "must be a dict of path patterns to policies",
+                    "pass {'/api/*': {'origins': ['https://app.example.com']}}",
+                )
+            )
+            resources = {}
+        for pattern, spec in resources.items():
+            where = f"resources[{_label(pattern)!r}]"
+            problems.extend(_pattern_problems(pattern, where))
+            resource_policy = _resource_policy(spec, defaults, where, problems)
+            if resource_policy is not None:
+                entries.append((pattern, resource_policy))
+        problems.extend(shadowing_problems(list(resources)))
+        if problems:
+            raise CORSConfigError(problems)
+        self.resources: tuple[tuple[ResourcePattern, CORSPolicy], ...] = tuple(entries)
+        """The resources as ``(pattern, policy)`` pairs, in the order they are tried."""
+        self._rules = ResourceMap(
+            [(pattern, ResourceRules(_label(pattern), policy)) for pattern, policy in entries]
+        )
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """Answer a preflight, or call the app and add CORS headers to its response (PEP 3333)."""
+        decision = self._decide(environ)
+        if decision.status is not None:
+            if not decision.allowed:
+                _log_rejection(decision, environ)
+            body = b"" if decision.allowed else f"CORS preflight rejected: {decision.reason}\n".encode()
+            start_response(
+                decision.status,
+                [*decision.headers, *_PREFLIGHT_CONTENT, ("Content-Length", str(len(body)))],
+            )
+            return [body]
+        if decision is UNMATCHED_DECISION:
+            return self.app(environ, start_response)
+        if decision.kind == "actual" and not decision.allowed:
+            _log_rejection(decision, environ)
+        cors_headers = decision.headers
+
+        def start_cors_response(
+            status: str,
+            headers: list[tuple[str, str]],
+            exc_info: tuple[type[BaseException], BaseException, TracebackType] | None = None,
+        ) -> object:
+            # Applied to every call, including a second one with exc_info whose fresh header list
+            # replaces the first (PEP 3333 §"The start_response() Callable").
+            return start_response(status, rewrite_response_headers(headers, cors_headers), exc_info)
+
+        return self.app(environ, start_cors_response)  # type: ignore[arg-type]
+
+    def explain(
+        self,
+        method: str,
+        path: str,
+        *,
+        origin: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Decision:
+        """What the middleware would do with one request, and why, without a server.
+
+        The answer comes from the same code that handles real requests, with :attr:`Decision.detail`
+        filled in.
+
+        Args:
+            method: The request method, such as ``"OPTIONS"`` for a preflight.
+            path: The path as the app sees it (``PATH_INFO``).
+            origin: The ``Origin`` header, or ``None`` for a request without one.
+            headers: Other request headers, such as ``{"Access-Control-Request-Method": "PUT"}``.
+
+        Returns:
+            The decision, with ``detail`` naming the request's values and the fix where one applies.
+        """
+        environ: dict[str, str] = {"REQUEST_METHOD": method, "PATH_INFO": path}
+        for name, value in (headers or {}).items():
+            environ["HTTP_" + name.upper().replace("-", "_")] = value
+        if origin is not None:
+            environ["HTTP_ORIGIN"] = origin
+        decision = self._decide(environ)
+        rules = self._rules.lookup(path)
+        if rules is None:
+            patterns = ", ".join(repr(_label(pattern)) for pattern, _ in self.resources)
+            detail = (
+                f"path {escape(path)} matches none of the resource patterns ({patterns}), so the "
+                "app's response passes through without CORS headers. Fix: add a pattern that covers "
+                "it, such as '/api/*'"
+            )
+        else:
+            detail = rules.describe(
+                decision,
+                environ.get("HTTP_ORIGIN"),
+                environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
+                environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+                environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+            )
+        return dataclasses.replace(decision, detail=detail)
+
+    def _decide(self, environ: Mapping[str, object]) -> Decision:
+        rules = self._rules.lookup(str(environ.get("PATH_INFO", "")))
+        if rules is None:
+            return UNMATCHED_DECISION
+        origin = environ.get("HTTP_ORIGIN")
+        if not isinstance(origin, str):
+            return rules.non_cors()
+        # Fetch §"CORS protocol": a preflight is OPTIONS with Origin and
+        # Access-Control-Request-Method; an OPTIONS without the latter is an ordinary request.
+        method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
+        if environ.get("REQUEST_METHOD") == "OPTIONS" and isinstance(method, str):
+            request_headers = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
+            private_network = environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK")
+            return rules.preflight(
+                origin,
+                method,
+                request_headers if isinstance(request_headers, str) else None,
+                private_network if isinstance(private_network, str) else None,
+            )
+        return rules.actual(origin)
+
+
+def _label(pattern: ResourcePattern) -> str:
+    return pattern if isinstance(pattern, str) else pattern.pattern
+
+
+def _pattern_problems(pattern: object, where: str) -> list[ConfigProblem]:
+    if isinstance(pattern, re.Pattern):
+        if isinstance(pattern.pattern, str):
+            return []
+        message, fix = "is a bytes pattern", "compile a str pattern"
+    elif isinstance(pattern, str):
+        parsed = parse_path_pattern(pattern)
+        if not isinstance(parsed, tuple):
+            return []
+        message, fix = parsed
+    else:
+        message, fix = "is neither a path string nor a compiled re.Pattern", "use '/api/*'"
+    return [ConfigProblem("CORS-E008", where, pattern, message, fix)]
+
+
+def _resource_policy(
+    spec: object, defaults: Mapping[str, object], where: str, problems: list[ConfigProblem]
+) -> CORSPolicy | None:
+    if isinstance(spec, CORSPolicy):
+        return spec
+    if not isinstance(spec, Mapping):
+        problems.append(
+            ConfigProblem(
+                "CORS-E002",
+                where,
+                spec,
+                "must be a dict of policy options or a CORSPolicy",
+                "pass {'origins': ['https://app.example.com']}",
+            )
+        )
+        return None
+    policy = policy_from_options(spec, defaults, where)
+    if isinstance(policy, list):
+        problems.extend(policy)
+        return None
+    return policy
+
+
+def _log_rejection(decision: Decision, environ: WSGIEnvironment) -> None:
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "CORS %s rejected (%s): %s %s from origin %s, requested method %s, headers %s",
+            decision.kind,
+            decision.reason,
+            escape(environ.get("REQUEST_METHOD")),
+            escape(environ.get("PATH_INFO")),
+            escape(environ.get("HTTP_ORIGIN")),
+            escape(environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")),
+            escape(environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")),
+        )
