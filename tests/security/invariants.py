@@ -170,7 +170,7 @@ def check_allow_origin(
     """ACAO is absent, `*` for an any-origin policy without credentials, or an allowed origin."""
     acao = outcome.values("Access-Control-Allow-Origin")
     if policy is None:
-        assert not outcome.cors_headers(), f"unmatched path got {outcome.cors_headers()}"
+        # An unmatched path passes through untouched: whatever CORS headers it has are the app's.
         return
     assert len(acao) <= 1, f"several ACAO headers: {acao}"
     if not acao:
