@@ -18,6 +18,10 @@ T = TypeVar("T")
 _CACHEABLE_PATH_LENGTH: Final = 512
 _CACHE_ENTRIES: Final = 4096
 _NO_MATCH: Final = -1
+# Resolving dot segments walks every segment in Python. Browsers resolve them before sending (URL
+# parsing), so a path that still has them and is this deep comes from another client, matches no
+# resource and gets no CORS headers: that keeps the work per request bounded whatever the path.
+_MAX_RESOLVED_SEGMENTS: Final = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +159,8 @@ class ResourceMap(Generic[T]):
         """The value of the first resource matching ``path`` (``PATH_INFO``), if any."""
         index = self._cache.get(path)
         if index is None:
+            if "/." in path and path.count("/") > _MAX_RESOLVED_SEGMENTS:
+                return None
             index = self._find(resolve_dot_segments(path or "/"))
             if len(path) <= _CACHEABLE_PATH_LENGTH:
                 if len(self._cache) >= _CACHE_ENTRIES:
