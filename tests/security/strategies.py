@@ -7,6 +7,7 @@ explores both what must match and what must not.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from hypothesis import strategies as st
 
@@ -39,11 +40,13 @@ LABELS = (
 TLDS = ("com", "org", "net", "io", "dev", "co", "uk", "example", "test", "invalid", "xn--p1ai")
 
 
+@functools.cache
 def labels() -> st.SearchStrategy[str]:
     """One DNS label of the conservative shape every reading of the grammar accepts."""
     return st.sampled_from(LABELS)
 
 
+@functools.cache
 @st.composite
 def domains(draw: st.DrawFn) -> str:
     """A lower-case domain that ends in a letter label (so it is never read as IPv4)."""
@@ -52,11 +55,13 @@ def domains(draw: st.DrawFn) -> str:
     return ".".join([*head, tld]) if head else draw(st.sampled_from(APEXES))
 
 
+@functools.cache
 def ipv4_hosts() -> st.SearchStrategy[str]:
     """Dotted-quad IPv4 hosts as browsers serialise them."""
     return st.integers(0, 2**32 - 1).map(lambda n: str(ipaddress.IPv4Address(n)))
 
 
+@functools.cache
 def ipv6_hosts() -> st.SearchStrategy[str]:
     """Bracketed RFC 5952 IPv6 hosts as browsers serialise them."""
     return st.one_of(
@@ -65,17 +70,20 @@ def ipv6_hosts() -> st.SearchStrategy[str]:
     )
 
 
+@functools.cache
 def hosts() -> st.SearchStrategy[str]:
     """Any host a browser puts in an origin."""
     return st.one_of(domains(), domains(), ipv4_hosts(), ipv6_hosts(), st.just("localhost"))
 
 
+@functools.cache
 def ports(scheme: str) -> st.SearchStrategy[str]:
     """A canonical, non-default port."""
     default = 80 if scheme == "http" else 443
     return st.integers(1, 65535).filter(lambda p: p != default).map(str)
 
 
+@functools.cache
 @st.composite
 def valid_origins(draw: st.DrawFn) -> str:
     """A serialised origin exactly as a browser sends it."""
@@ -86,45 +94,59 @@ def valid_origins(draw: st.DrawFn) -> str:
     return f"{scheme}://{host}:{draw(ports(scheme))}"
 
 
-MUTATIONS = (
-    lambda o: o + "/",
-    lambda o: o + "/path",
-    lambda o: o + "?q",
-    lambda o: o + "#f",
-    lambda o: o + ".evil.net",
-    lambda o: o + "\r\nSet-Cookie: a=b",
-    lambda o: o + "\n",
-    lambda o: o + "\x00",
-    lambda o: o.upper(),
-    lambda o: o.replace("://", "://evil"),
-    lambda o: o.replace("://", "://evil."),
-    lambda o: o.replace("://", "://user@"),
-    lambda o: o.replace("://", ":/"),
-    lambda o: o.replace(".", "x", 1),
-    lambda o: " " + o,
-    lambda o: o + " ",
-    lambda o: o + ":",
-    lambda o: o + ":443",
-    lambda o: o + ":80",
-    lambda o: o + ":0443",
-    lambda o: o + ":99999",
-    lambda o: o.replace("https", "http", 1),
-    lambda o: o.replace("http:", "https:", 1),
-    lambda o: o + "\u00e9",
-    lambda o: o.replace("e", "\u0435", 1),
-    lambda o: o + "," + o,
-    lambda o: "null " + o,
-    lambda o: o.replace("://", "://.", 1),
-    lambda o: o.replace(".", "..", 1),
+# Bypass attempts as data: ("append", text), ("replace", old, new) or ("upper",). Plain tuples keep
+# Hypothesis' failure reports readable and cheap to build.
+MUTATIONS: tuple[tuple[str, ...], ...] = (
+    ("append", "/"),
+    ("append", "/path"),
+    ("append", "?q"),
+    ("append", "#f"),
+    ("append", ".evil.net"),
+    ("append", "\r\nSet-Cookie: a=b"),
+    ("append", "\n"),
+    ("append", "\x00"),
+    ("append", " "),
+    ("append", ":"),
+    ("append", ":443"),
+    ("append", ":80"),
+    ("append", ":0443"),
+    ("append", ":99999"),
+    ("append", "\u00e9"),
+    ("append", ",https://evil.example"),
+    ("prepend", " "),
+    ("prepend", "null "),
+    ("upper",),
+    ("replace", "://", "://evil"),
+    ("replace", "://", "://evil."),
+    ("replace", "://", "://user@"),
+    ("replace", "://", ":/"),
+    ("replace", "://", "://."),
+    ("replace", ".", "x"),
+    ("replace", ".", ".."),
+    ("replace", "https", "http"),
+    ("replace", "http:", "https:"),
+    ("replace", "e", "\u0435"),
 )
 
 
+def mutate(origin: str, mutation: tuple[str, ...]) -> str:
+    """Apply one bypass attempt to an origin."""
+    kind, *args = mutation
+    if kind == "append":
+        return origin + args[0]
+    if kind == "prepend":
+        return args[0] + origin
+    if kind == "upper":
+        return origin.upper()
+    return origin.replace(args[0], args[1], 1)
+
+
+@functools.cache
 @st.composite
 def hostile_origins(draw: st.DrawFn, near: str | None = None) -> str:
     """An origin that differs from a valid one the way bypass attempts do."""
     base = near if near is not None else draw(valid_origins())
-    mutation = draw(st.sampled_from(MUTATIONS))
-    return mutation(base)
+    return mutate(base, draw(st.sampled_from(MUTATIONS)))
 
 
 # IP literals a browser would have canonicalised: they never come from one.
@@ -144,6 +166,7 @@ NON_CANONICAL_IPS = (
 )
 
 
+@functools.cache
 def any_origin_header() -> st.SearchStrategy[str]:
     """Whatever a client may put in `Origin`: valid, hostile, `null`, or arbitrary latin-1 text."""
     return st.one_of(
@@ -156,6 +179,7 @@ def any_origin_header() -> st.SearchStrategy[str]:
     )
 
 
+@functools.cache
 @st.composite
 def origin_patterns(draw: st.DrawFn) -> str:
     """One configured origin string in the documented grammar."""
@@ -178,6 +202,7 @@ def is_loopback_pattern(pattern: str) -> bool:
     return host in {"localhost", "[::1]"} or host.startswith("127.") or host.endswith(".localhost")
 
 
+@functools.cache
 def header_lists() -> st.SearchStrategy[str]:
     """An `Access-Control-Request-Headers` value: browser-shaped, sloppy, or arbitrary."""
     names = st.lists(st.sampled_from(HEADER_NAMES), max_size=4)
@@ -189,6 +214,7 @@ def header_lists() -> st.SearchStrategy[str]:
     )
 
 
+@functools.cache
 def methods() -> st.SearchStrategy[str]:
     """A request method: the usual ones, odd case, or arbitrary text."""
     return st.one_of(
@@ -198,6 +224,7 @@ def methods() -> st.SearchStrategy[str]:
     )
 
 
+@functools.cache
 def paths() -> st.SearchStrategy[str]:
     """PATH_INFO values: the resources' own paths with traps (case, dots, `+`, encoded slashes)."""
     segment = st.sampled_from(
@@ -208,6 +235,7 @@ def paths() -> st.SearchStrategy[str]:
     return st.one_of(built, built, noisy)
 
 
+@functools.cache
 @st.composite
 def requests(draw: st.DrawFn, origin: st.SearchStrategy[str] | None = None) -> Request:
     """A request of any kind: preflight, actual, non-CORS; browser-like or hostile."""
@@ -215,13 +243,23 @@ def requests(draw: st.DrawFn, origin: st.SearchStrategy[str] | None = None) -> R
     return Request(
         method="OPTIONS" if preflight and draw(st.booleans()) else draw(methods()),
         path=draw(paths()),
-        origin=draw(st.none() | (origin if origin is not None else any_origin_header())),
-        request_method=draw(st.none() | methods()) if preflight else None,
-        request_headers=draw(st.none() | header_lists()) if preflight else None,
-        private_network=draw(st.none() | st.sampled_from(("true", "false", "TRUE", ""))),
+        origin=draw(optional(origin if origin is not None else any_origin_header())),
+        request_method=draw(optional(methods())) if preflight else None,
+        request_headers=draw(optional(header_lists())) if preflight else None,
+        private_network=draw(optional(st.sampled_from(("true", "false", "TRUE", "")))),
     )
 
 
+@functools.cache
+def optional(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[str | None]:
+    """`strategy` or an absent header, built once per strategy."""
+    return st.none() | strategy
+
+
+MAX_AGES = st.none() | st.integers(0, 7200)
+
+
+@functools.cache
 @st.composite
 def policies(draw: st.DrawFn) -> PolicyModel:
     """A valid policy in the documented grammar, and the options that build it."""
@@ -231,8 +269,15 @@ def policies(draw: st.DrawFn) -> PolicyModel:
     else:
         origins = tuple(draw(st.lists(origin_patterns(), min_size=1, max_size=4, unique=True)))
         if credentials:
+            # Only what CORS-E012/E013 accept: https or loopback, and subdomain wildcards on
+            # registered domains (the reserved apexes), never on a public suffix.
+            apex = draw(st.sampled_from(APEXES))
             origins = tuple(
-                o for o in origins if o.startswith("https://") or is_loopback_pattern(o)
+                dict.fromkeys(
+                    o.split("*.")[0] + "*." + apex if "://*." in o else o
+                    for o in origins
+                    if o.startswith("https://") or is_loopback_pattern(o)
+                )
             ) or ("https://app.example.com",)
         if not credentials and draw(st.booleans()):
             origins = (*origins, "null")
@@ -243,7 +288,7 @@ def policies(draw: st.DrawFn) -> PolicyModel:
         st.one_of(st.just("*"), st.lists(st.sampled_from(HEADER_NAMES), max_size=3, unique=True))
     )
     expose = tuple(draw(st.lists(st.sampled_from(("x-total", "etag", "x-request-id")), max_size=2)))
-    max_age = draw(st.none() | st.integers(0, 7200))
+    max_age = draw(MAX_AGES)
     private_network = draw(st.booleans())
     methods_opt = method_choice if method_choice == "*" else tuple(method_choice)
     headers_opt = header_choice if header_choice == "*" else tuple(header_choice)
@@ -268,6 +313,7 @@ def policies(draw: st.DrawFn) -> PolicyModel:
     )
 
 
+@functools.cache
 @st.composite
 def resource_tables(draw: st.DrawFn) -> list[tuple[str, PolicyModel]]:
     """An ordered resource table without shadowed string patterns (those are config errors)."""

@@ -8,6 +8,7 @@ together with `oracle.origin_form`, never corsware's own matcher.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from hypothesis import given, note
@@ -35,6 +36,7 @@ def granted(patterns: tuple[str | re.Pattern[str], ...], origin: str) -> bool:
     return decision.allowed
 
 
+@functools.cache
 @st.composite
 def origins_near(draw: st.DrawFn, pattern: str) -> str:
     """Origins that a correct matcher must tell apart from `pattern`'s language."""
