@@ -98,13 +98,17 @@ class CORSMiddleware:
                 )
             )
             resources = {}
+        valid_patterns: list[ResourcePattern] = []
         for pattern, spec in resources.items():
-            where = f"resources[{_label(pattern)!r}]"
-            problems.extend(_pattern_problems(pattern, where))
+            where = f"resources[{_shown(pattern)!r}]"
+            pattern_problems = _pattern_problems(pattern, where)
+            problems.extend(pattern_problems)
+            if not pattern_problems:
+                valid_patterns.append(pattern)
             resource_policy = _resource_policy(spec, defaults, where, problems)
             if resource_policy is not None:
                 entries.append((pattern, resource_policy))
-        problems.extend(shadowing_problems(list(resources)))
+        problems.extend(shadowing_problems(valid_patterns))
         if problems:
             raise CORSConfigError(problems)
         self.resources: tuple[tuple[ResourcePattern, CORSPolicy], ...] = tuple(entries)
@@ -186,6 +190,16 @@ class CORSMiddleware:
                 environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
                 environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
             )
+            if (
+                decision.allowed
+                and not rules.policy.allow_credentials
+                and ("HTTP_COOKIE" in environ or "HTTP_AUTHORIZATION" in environ)
+            ):
+                # The server cannot see a fetch's credentials mode, but these headers betray it.
+                detail += (
+                    "; the request carries credentials, and a browser blocks a credentialed fetch "
+                    "unless allow_credentials=True (with explicit origins)"
+                )
         return dataclasses.replace(decision, detail=detail)
 
     def _decide(self, environ: Mapping[str, object]) -> Decision:
@@ -212,6 +226,10 @@ class CORSMiddleware:
 
 def _label(pattern: ResourcePattern) -> str:
     return pattern if isinstance(pattern, str) else pattern.pattern
+
+
+def _shown(pattern: object) -> object:
+    return pattern.pattern if isinstance(pattern, re.Pattern) else pattern
 
 
 def _pattern_problems(pattern: object, where: str) -> list[ConfigProblem]:

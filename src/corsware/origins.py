@@ -35,7 +35,7 @@ _HOST = r"\[[0-9a-f:.]+\]|[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*\.?"
 _PORT = r"[1-9][0-9]{0,4}"
 _REQUEST_ORIGIN: Final = re.compile(rf"({_SCHEME})://({_HOST})(?::({_PORT}))?")
 
-_REGEX_SYNTAX: Final = frozenset("^$\\()?+|{}")
+_REGEX_SYNTAX: Final = frozenset("^$\\()|{}")
 _LABEL: Final = re.compile(r"[a-z0-9_](?:[a-z0-9_\-]*[a-z0-9_])?")
 
 
@@ -113,10 +113,10 @@ def parse_origin_pattern(text: str) -> OriginPattern | tuple[str, str]:
     """
     if not text:
         return "is empty", "remove it, or write an origin such as 'https://app.example.com'"
-    if any(character.isspace() for character in text):
-        return "contains whitespace", f"write {''.join(text.split())!r}"
     if "," in text:
         return "is several origins in one string", "pass a list with one origin per item"
+    if any(character.isspace() for character in text):
+        return "contains whitespace", f"write {''.join(text.split())!r}"
     if _REGEX_SYNTAX.intersection(text) or ".*" in text:
         return (
             "uses regular-expression syntax in a plain string",
@@ -175,7 +175,7 @@ def _parse_authority(text: str, scheme: str, authority: str) -> OriginPattern | 
 
 
 def _split_port(authority: str) -> tuple[str, str | None]:
-    if authority.startswith("["):
+    if "[" in authority:
         host, bracket, port = authority.partition("]")
         return host + bracket, port[1:] if port.startswith(":") else (port or None)
     host, colon, port = authority.rpartition(":")
@@ -203,6 +203,8 @@ def _check_ipv6(address: str, any_subdomain: bool) -> tuple[str, str] | None:
     if any_subdomain:
         return "puts a subdomain wildcard on an IP address", "list the address itself"
     try:
+        if "%" in address:  # a zone ID is local to one machine; browsers never send one
+            raise ValueError(address)  # noqa: TRY301
         canonical = ipaddress.IPv6Address(address).compressed
     except ValueError:
         return "has an invalid IPv6 address", "write a bracketed address such as '[::1]'"

@@ -135,7 +135,7 @@ class CORSPolicy:
         elif callable(origins):
             return OriginMatcher(predicate=origins)
         elif isinstance(origins, Iterable) and not isinstance(origins, bytes | re.Pattern):
-            items = tuple(origins)
+            items = _unique(origins)
             object.__setattr__(self, "origins", "*" if items == ("*",) else items)
             if items == ("*",):
                 return self._compile_origins(problems)
@@ -248,7 +248,7 @@ class CORSPolicy:
                 return
             items: tuple[object, ...] = (value,)
         elif isinstance(value, Iterable) and not isinstance(value, bytes):
-            items = tuple(value)
+            items = _unique(value)
         else:
             problems.append(_problem_type(name, value, "a list of names"))
             return
@@ -278,7 +278,7 @@ class CORSPolicy:
                 problem = check(option, item)
                 if problem is not None:
                     problems.append(problem)
-        object.__setattr__(self, name, tuple(dict.fromkeys(items)))
+        object.__setattr__(self, name, items)
 
     def _check_exposed_header(self, option: str, name: str) -> ConfigProblem | None:
         if not is_token(name):
@@ -292,6 +292,15 @@ class CORSPolicy:
                 "remove it",
             )
         return None
+
+
+def _unique(items: Iterable[object]) -> tuple[object, ...]:
+    """The items in order without repeats; unhashable ones are kept (they are reported as wrong)."""
+    items = tuple(items)
+    try:
+        return tuple(dict.fromkeys(items))
+    except TypeError:
+        return items
 
 
 def _check_method(option: str, method: str) -> ConfigProblem | None:

@@ -68,10 +68,12 @@ def parse_path_pattern(text: str) -> PathPattern | tuple[str, str]:
         )
     if any(ord(character) < 0x20 or ord(character) == 0x7F for character in text):  # noqa: PLR2004
         return "contains control characters", "remove them"
-    if resolve_dot_segments(base or "/") != (base or "/"):
+    resolved = resolve_dot_segments(base or "/")
+    if resolved != (base or "/"):
+        suggestion = resolved.rstrip("/") + "/*" if prefix else resolved
         return (
             "contains '.' or '..' segments, but paths are matched after resolving those",
-            f"write {resolve_dot_segments(base) + ('/*' if prefix else '')!r}",
+            f"write {suggestion!r}",
         )
     return PathPattern(text, base, prefix)
 

@@ -1,0 +1,1 @@
+"""A Django JSON API behind corsware: a project reduced to settings, views, URLs and ``wsgi.py``."""

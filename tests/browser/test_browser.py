@@ -1,0 +1,145 @@
+"""End to end in headless Chromium: a page on one loopback origin fetches an API behind corsware.
+
+The page is served from http://127.0.0.1:A and the API from http://127.0.0.1:B: the ports differ,
+so the origins differ and every fetch is cross-origin. Both are loopback, so Chromium's Local
+Network Access does not apply (loopback to loopback is not a local-network request); the suite
+checks that no preflight asks for private-network access, and a control test shows that the same
+Chromium does enforce Local Network Access on a page it believes public.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser
+
+from corsware import CORSMiddleware
+
+from .cases import CASES, PAGE, BrowserCase, resolve_options
+from .servers import API, SeenRequest, echo_app
+
+
+def unsafe_header_names(headers: dict[str, str]) -> str | None:
+    """The Access-Control-Request-Headers value a browser sends for `headers`, or None.
+
+    Fetch 'CORS-preflight fetch': the CORS-unsafe names, lowercased, sorted, joined by ",".
+    Of the headers in the case table only a text/plain Content-Type is CORS-safelisted.
+    """
+    names = sorted(
+        name.lower()
+        for name, value in headers.items()
+        if not (name.lower() == "content-type" and value == "text/plain")
+    )
+    return ",".join(names) or None
+
+
+def fetch_spec(case: BrowserCase, api_base: str) -> dict[str, Any]:
+    """The argument of the page's runCase() for `case`, against the API mounted at `api_base`."""
+    return {
+        "url": f"{api_base}{case.path}",
+        "method": case.method,
+        "headers": dict(case.headers or {}),
+        "body": case.body,
+        "credentials": case.credentials,
+        "frame": case.frame,
+        "calls": case.calls,
+        "readHeaders": list(case.read_headers),
+    }
+
+
+def run_in_browser(browser: Browser, page_origin: str, spec: dict[str, Any]) -> dict[str, Any]:
+    """Open a fresh context (own cookie jar, HTTP and preflight caches), load the page, run spec."""
+    context = browser.new_context()
+    try:
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.goto(f"{page_origin}/")
+        result: dict[str, Any] = page.evaluate("spec => runCase(spec)", spec)
+    finally:
+        context.close()
+    return result
+
+
+def describe(seen: list[SeenRequest]) -> str:
+    """The server's view of a case, for assertion messages."""
+    return "\n".join(f"  {request}" for request in seen) or "  (nothing)"
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in CASES])
+def test_browser_reaches_the_expected_outcome(
+    case: BrowserCase,
+    browser: Browser,
+    page_origin: str,
+    api: tuple[API, str],
+    record_property: Callable[[str, object], None],
+) -> None:
+    """Chromium lets the page read the response exactly when the case says, and the API server
+    sees exactly the preflights and requests the Fetch Standard prescribes."""
+    dispatcher, api_origin = api
+    options = resolve_options(case.options, page_origin)
+    prefix = dispatcher.mount(CORSMiddleware(echo_app, **options))
+
+    result = run_in_browser(browser, page_origin, fetch_spec(case, f"{api_origin}{prefix}"))
+    seen = dispatcher.seen(prefix)
+    record_property("browser", [(call["outcome"], call.get("status")) for call in result["calls"]])
+    record_property("server", [(request.method, request.status) for request in seen])
+    context = f"browser: {result}\nserver saw:\n{describe(seen)}"
+
+    origin = "null" if case.frame == "sandbox" else page_origin
+    assert result["origin"] == origin, context
+    assert len(result["calls"]) == case.calls, context
+    for call in result["calls"]:
+        assert call["outcome"] == case.outcome, context
+        if case.outcome == "ok":
+            assert call["status"] == case.status, context
+            assert call["headers"] == dict(case.visible or {}), context
+            assert (case.body_contains or "") in call["body"], context
+
+    preflights = [request for request in seen if request.is_preflight]
+    actual = [request for request in seen if not request.is_preflight]
+    assert len(preflights) == case.preflights, context
+    assert len(actual) == case.app_calls, context
+    for preflight in preflights:
+        assert preflight.status == case.preflight_status, context
+        assert preflight.origin == origin, context
+        assert preflight.request_method == case.method, context
+        assert preflight.request_headers == unsafe_header_names(dict(case.headers or {})), context
+        # Fetch 'CORS-preflight fetch': a preflight never carries credentials.
+        assert preflight.cookie is None, context
+        assert preflight.authorization is None, context
+    for request in actual:
+        assert request.method == case.method, context
+        assert request.origin == origin, context
+        assert (request.cookie is not None) == case.cookie_sent, context
+    # Loopback to loopback is no local-network request: Chromium asks no private-network access.
+    assert all(request.private_network is None for request in seen), context
+
+
+@pytest.mark.timeout(60)
+def test_local_network_access_is_live_and_loopback_pages_are_exempt(
+    browser: Browser,
+    launch_chromium: Callable[..., Browser],
+    page_origin: str,
+    api: tuple[API, str],
+) -> None:
+    """Control for the table: this Chromium enforces Local Network Access. Told that the page's
+    address is public, it refuses an allowed fetch to the loopback API before sending it, and
+    corsware's allow_private_network cannot grant that permission. The same fetch from the
+    loopback page succeeds: loopback to loopback is not a local-network request."""
+    dispatcher, api_origin = api
+    options = resolve_options({"origins": PAGE, "allow_private_network": True}, page_origin)
+    prefix = dispatcher.mount(CORSMiddleware(echo_app, **options))
+    spec = fetch_spec(CASES[0], f"{api_origin}{prefix}")
+    port = page_origin.rpartition(":")[2]
+    public_page = launch_chromium(f"--ip-address-space-overrides=127.0.0.1:{port}=public")
+
+    from_loopback = run_in_browser(browser, page_origin, spec)["calls"]
+    from_public = run_in_browser(public_page, page_origin, spec)["calls"]
+
+    assert [(call["outcome"], call.get("status")) for call in from_loopback] == [("ok", 200)]
+    assert [call["outcome"] for call in from_public] == ["blocked"]
+    # Only the loopback page's fetch reached the server: nothing at all from the "public" page.
+    assert [(request.method, request.status) for request in dispatcher.seen(prefix)] == [("GET", 200)]

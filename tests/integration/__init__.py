@@ -1,0 +1,1 @@
+"""Integration suites: the example apps on real frameworks in-process, and on real servers."""
