@@ -164,9 +164,7 @@ def is_preflight(environ: dict[str, Any]) -> bool:
     )
 
 
-def check_allow_origin(
-    outcome: Outcome, policy: PolicyModel | None, environ: dict[str, Any]
-) -> None:
+def check_allow_origin(outcome: Outcome, policy: PolicyModel | None, environ: dict[str, Any]) -> None:
     """ACAO is absent, `*` for an any-origin policy without credentials, or an allowed origin."""
     acao = outcome.values("Access-Control-Allow-Origin")
     if policy is None:
@@ -212,9 +210,7 @@ def check_app_called(outcome: Outcome, policy: PolicyModel | None, environ: dict
         assert outcome.app_calls == 1, f"the app ran {outcome.app_calls} times"
 
 
-def check_preflight_grant(
-    outcome: Outcome, policy: PolicyModel | None, environ: dict[str, Any]
-) -> None:
+def check_preflight_grant(outcome: Outcome, policy: PolicyModel | None, environ: dict[str, Any]) -> None:
     """A granted preflight grants only a method and header names the policy allows."""
     if policy is None or not is_preflight(environ) or not outcome.status.startswith("200"):
         if policy is not None and is_preflight(environ):

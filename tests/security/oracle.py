@@ -176,7 +176,7 @@ def pattern_structurally_matches(pattern: OriginSpec, origin: str) -> bool:
         parsed = split_origin(origin)
         if parsed is None or parsed.scheme != scheme:
             return False
-        if colon and port != "*" and parsed.port != port:
+        if colon and port not in ("*", parsed.port):
             return False
         if not colon and parsed.port is not None:
             return False
@@ -216,9 +216,9 @@ class PolicyModel:
         model = cls(options=dict(options))
         renames = {"allow_credentials": "credentials", "allow_private_network": "private_network"}
         changes = {renames.get(k, k): v for k, v in options.items()}
-        if isinstance(changes.get("origins"), str) and changes["origins"] != "*":
-            changes["origins"] = (changes["origins"],)
-        elif callable(changes.get("origins")):
+        if (isinstance(changes.get("origins"), str) and changes["origins"] != "*") or callable(
+            changes.get("origins")
+        ):
             changes["origins"] = (changes["origins"],)
         elif "origins" in changes and not isinstance(changes["origins"], str):
             changes["origins"] = tuple(changes["origins"])  # type: ignore[arg-type]
@@ -256,9 +256,7 @@ def remove_dot_segments(path: str) -> str:
     while rest:
         if rest.startswith("../"):
             rest = rest[3:]
-        elif rest.startswith("./"):
-            rest = rest[2:]
-        elif rest.startswith("/./"):
+        elif rest.startswith(("./", "/./")):
             rest = rest[2:]
         elif rest == "/.":
             rest = "/"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+
 from hypothesis import strategies as st
 
 from .invariants import Request
@@ -33,9 +34,33 @@ HEADER_NAMES = (
 # Label and TLD pools keep generation cheap (sampling is one draw) while covering the shapes that
 # matter: digits, hyphens, punycode, one-letter labels, labels that are suffixes of each other.
 LABELS = (
-    "a", "z", "0", "9", "app", "api", "www", "evil", "example", "ex", "ample", "xample",
-    "a-b", "a1", "1a", "xn--bcher-kva", "xn--80ak6aa92e", "sub", "deep", "github", "co", "com",
-    "localhost", "test", "aa", "eviexample", "le",
+    "a",
+    "z",
+    "0",
+    "9",
+    "app",
+    "api",
+    "www",
+    "evil",
+    "example",
+    "ex",
+    "ample",
+    "xample",
+    "a-b",
+    "a1",
+    "1a",
+    "xn--bcher-kva",
+    "xn--80ak6aa92e",
+    "sub",
+    "deep",
+    "github",
+    "co",
+    "com",
+    "localhost",
+    "test",
+    "aa",
+    "eviexample",
+    "le",
 )
 TLDS = ("com", "org", "net", "io", "dev", "co", "uk", "example", "test", "invalid", "xn--p1ai")
 
@@ -195,10 +220,7 @@ def origin_patterns(draw: st.DrawFn) -> str:
 def is_loopback_pattern(pattern: str) -> bool:
     """Loopback hosts: credentials with them are fine over plain http (they never cross a network)."""
     host = pattern.partition("://")[2].rpartition(":*")[0] or pattern.partition("://")[2]
-    if host.startswith("["):
-        host = host.split("]")[0] + "]"
-    else:
-        host = host.split(":")[0]
+    host = host.split("]")[0] + "]" if host.startswith("[") else host.split(":")[0]
     return host in {"localhost", "[::1]"} or host.startswith("127.") or host.endswith(".localhost")
 
 

@@ -100,9 +100,7 @@ def test_credentials_with_public_suffix_wildcard_are_refused(origin: str) -> Non
         ),
     ],
 )
-def test_origin_checks_apply_only_with_credentials(
-    options: dict[str, object], codes: list[str]
-) -> None:
+def test_origin_checks_apply_only_with_credentials(options: dict[str, object], codes: list[str]) -> None:
     """Without credentials a response is public anyway; the checks do not get in the way."""
     assert problem_codes(**options) == codes
 
@@ -177,9 +175,7 @@ def test_wildcard_allow_headers_never_covers_authorization_with_credentials(
 
 def test_authorization_refusal_is_explained_with_the_fix() -> None:
     """explain() names the rule and the exact option that lifts it."""
-    middleware = CORSMiddleware(
-        SpyApp(), origins=["https://app.example.com"], allow_credentials=True
-    )
+    middleware = CORSMiddleware(SpyApp(), origins=["https://app.example.com"], allow_credentials=True)
     decision = middleware.explain(
         "OPTIONS",
         "/",

@@ -68,8 +68,14 @@ def hostile_preflight(path: str = "/api/x", **overrides: str) -> dict[str, Any]:
         "request_headers": "content-type,x-api-key",
     }
     parts.update(overrides)
-    return Request("OPTIONS", parts["path"], parts["origin"], parts["request_method"],
-                   parts["request_headers"], None).environ()
+    return Request(
+        "OPTIONS",
+        parts["path"],
+        parts["origin"],
+        parts["request_method"],
+        parts["request_headers"],
+        None,
+    ).environ()
 
 
 def call(middleware: CORSMiddleware, environ: dict[str, Any]) -> str:

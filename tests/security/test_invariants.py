@@ -193,4 +193,3 @@ def test_explain_agrees_with_what_the_middleware_sends(
     explained = {(k.lower(), v) for k, v in decision.headers if k.lower() != "vary"}
     assert sent == explained
     data.draw(st.just(decision.kind), label="kind")
-
