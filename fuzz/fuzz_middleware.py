@@ -20,8 +20,7 @@ from security.oracle import PolicyModel
 
 MODELS = [PolicyModel.from_options(options) for options in POLICY_OPTIONS]
 STACKS = [
-    invariants.build_app(lambda app, o=options: CORSMiddleware(app, **o))
-    for options in POLICY_OPTIONS
+    invariants.build_app(lambda app, o=options: CORSMiddleware(app, **o)) for options in POLICY_OPTIONS
 ]
 
 

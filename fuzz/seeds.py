@@ -45,8 +45,7 @@ MIDDLEWARE = (
 
 SEEDS: dict[str, tuple[str, ...]] = {
     "fuzz_origin": ORIGIN,
-    "fuzz_request_headers": tuple(
-        SEP.join((m, h)) for m in METHODS for h in REQUEST_HEADERS[:4]
-    ) + REQUEST_HEADERS,
+    "fuzz_request_headers": tuple(SEP.join((m, h)) for m in METHODS for h in REQUEST_HEADERS[:4])
+    + REQUEST_HEADERS,
     "fuzz_middleware": MIDDLEWARE,
 }
