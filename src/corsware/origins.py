@@ -55,10 +55,11 @@ def split_origin(origin: str) -> tuple[str, str, str | None] | None:
     if port is not None and (int(port) > 65535 or _DEFAULT_PORTS.get(scheme) == port):  # noqa: PLR2004
         # Browsers leave the default port out (HTML §"ASCII serialization of an origin").
         return None
-    if (host[0] == "[" or host.rpartition(".")[2].isdigit()) and not _is_canonical_ip(host):
-        # URL parsing reads a host ending in a number as IPv4, and browsers serialise IP hosts
-        # canonically (`127.0.0.1`, `[::1]`): anything else was written by hand and must not
-        # reach a regex or callable.
+    last_label = host[:-1].rpartition(".")[2] if host[-1] == "." else host.rpartition(".")[2]
+    if (host[0] == "[" or last_label.isdigit()) and not _is_canonical_ip(host):
+        # URL parsing reads a host ending in a number (a trailing dot aside) as IPv4, and browsers
+        # serialise IP hosts canonically (`127.0.0.1`, `[::1]`): anything else was written by
+        # hand and must not reach a regex or callable.
         return None
     return scheme, host, port
 

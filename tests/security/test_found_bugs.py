@@ -41,10 +41,13 @@ def test_explicit_default_port_is_not_a_browser_origin(pattern: str, origin: str
         pytest.param("http://01.2.3.4", id="ipv4 leading zero"),
         pytest.param("http://999.1.1.1", id="ipv4 out of range"),
         pytest.param("http://abc.123", id="numeric last label"),
+        pytest.param("h://127.0.027.0.", id="fuzz_origin: ipv4 with a trailing dot"),
+        pytest.param("http://127.0.0.1.", id="canonical ipv4 with a trailing dot"),
     ],
 )
 def test_callables_never_see_non_canonical_ip_hosts(origin: str) -> None:
-    """Found by test_callables_see_only_well_formed_origins: a callable got `a://[0]`."""
+    """Found by test_callables_see_only_well_formed_origins (a callable got `a://[0]`) and by
+    fuzz_origin (`h://127.0.027.0.`: the trailing dot hid the numeric last label)."""
     seen: list[str] = []
     middleware = CORSMiddleware(SpyApp(), origins=lambda value: seen.append(value) is None)
     assert not middleware.explain("GET", "/", origin=origin).allowed
@@ -58,6 +61,7 @@ def test_callables_never_see_non_canonical_ip_hosts(origin: str) -> None:
         pytest.param("http://[::ffff:102:304]", id="ipv4-mapped ipv6"),
         pytest.param("http://127.0.0.1:8000", id="ipv4 with port"),
         pytest.param("http://a1", id="label ending in a digit"),
+        pytest.param("http://a1.", id="label ending in a digit, trailing dot"),
     ],
 )
 def test_canonical_ip_and_digit_hosts_still_reach_callables(origin: str) -> None:
