@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 TARGETS = ("fuzz_origin", "fuzz_request_headers", "fuzz_middleware")
 DONE = re.compile(rb"Done (\d+) runs in (\d+) second")
 COVERAGE = re.compile(rb"#\d+\s+\w+\s+cov: (\d+)")
+PROGRESS = re.compile(rb"#(\d+)\s+\w+")
 
 
 def write_seeds(target: str, corpus: Path) -> None:
@@ -58,7 +59,8 @@ def run_target(target: str, seconds: int, runs: int, workdir: Path) -> tuple[boo
     proc = subprocess.run(command, capture_output=True, check=False, timeout=seconds + 120)  # noqa: S603
     output = proc.stderr + proc.stdout
     done = DONE.findall(output)
-    executions = int(done[-1][0]) if done else 0
+    progress = PROGRESS.findall(output)
+    executions = int(done[-1][0]) if done else int(progress[-1]) if progress else 0
     coverage = COVERAGE.findall(output)
     edges = int(coverage[-1]) if coverage else 0
     passed = proc.returncode == 0 and bool(done)
