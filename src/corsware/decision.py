@@ -97,7 +97,6 @@ class ResourceRules:
         "_preflight_tail",
         "_private_network",
         "_wildcard_origin",
-        "_wildcard_refuses_authorization",
         "label",
         "policy",
     )
@@ -137,15 +136,14 @@ class ResourceRules:
             if policy.methods == "*"
             else (", ".join(policy.methods) or None)
         )
-        any_header = "*" in policy.allow_headers
         self._header_names = (
-            None if any_header else frozenset(name.lower() for name in policy.allow_headers)
+            None
+            if policy.allow_headers == "*"
+            else frozenset(name.lower() for name in policy.allow_headers)
         )
-        self._allow_headers = None if any_header else ",".join(sorted(self._header_names or ()))
-        # With credentials a browser reads "*" literally and never lets a wildcard cover
-        # Authorization (Fetch §"CORS-preflight fetch", step 7.6); corsware's "*" follows, unless
-        # "Authorization" is listed beside it.
-        self._wildcard_refuses_authorization = credentials and policy.allow_headers == "*"
+        self._allow_headers = (
+            None if policy.allow_headers == "*" else ",".join(sorted(self._header_names or ()))
+        )
 
         self._private_network = policy.allow_private_network
         # Preflight answers are not cacheable (RFC 9110 §9.3.7), but some CDNs cache OPTIONS anyway;
@@ -192,11 +190,7 @@ class ResourceRules:
         if not self._allows_method(method):
             return self._preflight_rejected[METHOD_REJECTED]
         names = parse_header_names(request_headers) if request_headers is not None else ()
-        if names is None or not (
-            self._header_names.issuperset(names)
-            if self._header_names is not None
-            else not (self._wildcard_refuses_authorization and "authorization" in names)
-        ):
+        if names is None or not (self._header_names is None or self._header_names.issuperset(names)):
             return self._preflight_rejected[HEADERS_REJECTED]
 
         headers = [(ACCESS_CONTROL_ALLOW_ORIGIN, "*" if self._wildcard_origin else origin)]
@@ -282,12 +276,7 @@ class ResourceRules:
                 f"Access-Control-Request-Headers {escape(request_headers)} is malformed or longer "
                 "than corsware accepts"
             )
-        if self._header_names is None:
-            return (
-                "allow_headers='*' does not cover Authorization when allow_credentials=True (as "
-                "in browsers). Fix: allow_headers=['*', 'Authorization']"
-            )
-        refused = [name for name in names if name not in self._header_names]
+        refused = [name for name in names if name not in (self._header_names or ())]
         return (
             f"request headers {', '.join(escape(name) for name in refused)} are not in "
             f"allow_headers={self.policy.allow_headers!r}. Fix: add {refused!r} to allow_headers"

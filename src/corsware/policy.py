@@ -58,8 +58,7 @@ class CORSPolicy:
         methods: Methods a preflight may ask for, matched case-sensitively, or ``"*"`` for any.
             GET, HEAD and POST never need a preflight's approval (Fetch §"CORS-preflight fetch").
         allow_headers: Request header names a preflight may ask for (case-insensitive), or ``"*"`` to
-            allow whatever is asked for, except ``Authorization`` when ``allow_credentials`` is on
-            (as in browsers); ``["*", "Authorization"]`` allows that too.
+            allow whatever is asked for, ``Authorization`` included (SECURITY.md explains why).
         expose_headers: Response header names that scripts may read beyond the safelisted ones.
         allow_credentials: Whether cookies and HTTP authentication may be sent and the response read.
         max_age: How long a browser may cache a preflight's answer, or ``None`` to send nothing
@@ -255,16 +254,11 @@ class CORSPolicy:
         if items == ("*",) and name != "expose_headers":
             object.__setattr__(self, name, "*")
             return
-        # "Authorization" is the one name a wildcard never covers with credentials (Fetch
-        # §"CORS-preflight fetch", step 7.6), so it is the one name that may be listed beside "*".
-        authorization_beside_wildcard = name == "allow_headers" and all(
-            item == "*" or (isinstance(item, str) and item.lower() == "authorization") for item in items
-        )
         for index, item in enumerate(items):
             option = f"{name}[{index}]"
             if not isinstance(item, str):
                 problems.append(_problem_type(option, item, "a str"))
-            elif item == "*" and len(items) > 1 and not authorization_beside_wildcard:
+            elif item == "*" and len(items) > 1:
                 problems.append(
                     ConfigProblem(
                         "CORS-E010",
