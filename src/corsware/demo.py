@@ -1,0 +1,308 @@
+"""The demo: an example API wrapped in corsware, the browser scenarios run against it, and a page.
+
+`corsware demo` serves `api` on a free 127.0.0.1 port with werkzeug's server, runs `SCENARIOS`
+against it over real HTTP with the same engine as `corsware check`, and prints what a browser does.
+`corsware demo --serve` also serves `page`, from a second origin, whose script makes the same calls
+with the real browser's fetch() so that a person can watch them succeed and fail.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from corsware.browser import BrowserRequest
+from corsware.middleware import CORSMiddleware
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+    from werkzeug.serving import BaseWSGIServer
+
+__all__ = [
+    "FRONTEND_ORIGIN",
+    "SCENARIOS",
+    "Scenario",
+    "api",
+    "page",
+    "running",
+    "serve_in_thread",
+    "start_servers",
+    "url_of",
+]
+
+FRONTEND_ORIGIN = "http://localhost:3000"
+"""The front end the example API trusts: a typical development server on another port."""
+OTHER_ORIGIN = "https://evil.example"
+"""A site the API does not trust."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """One call a page makes to the example API, and what a browser must do with it.
+
+    Attributes:
+        title: what the scenario shows.
+        method: the fetch() method.
+        path: the API path called.
+        origin: the calling page's origin.
+        headers: request headers the page sets.
+        credentials: ``credentials: 'include'``.
+        private_network: the page is public and the API on a private address (Chromium's PNA).
+        read_header: a response header the page's script then reads.
+        allowed: the expected outcome.
+    """
+
+    title: str
+    method: str
+    path: str
+    origin: str = FRONTEND_ORIGIN
+    headers: tuple[tuple[str, str], ...] = ()
+    credentials: bool = False
+    private_network: bool = False
+    read_header: str | None = None
+    allowed: bool = True
+
+    def request(self, base_url: str) -> BrowserRequest:
+        """The browser request for this scenario against the API at ``base_url``."""
+        return BrowserRequest(
+            url=base_url + self.path,
+            origin=self.origin,
+            method=self.method,
+            headers=self.headers,
+            credentials=self.credentials,
+            target_address_space="local" if self.private_network else None,
+        )
+
+
+_JSON = ("Content-Type", "application/json")
+_BEARER = ("Authorization", "Bearer demo-token")
+
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("GET from the trusted front end", "GET", "/api/items"),
+    Scenario("GET from an untrusted site", "GET", "/api/items", origin=OTHER_ORIGIN, allowed=False),
+    Scenario("Public endpoint from any site", "GET", "/api/public/status", origin=OTHER_ORIGIN),
+    Scenario(
+        "Form-style POST (no preflight)", "POST", "/api/items", headers=(("Content-Type", "text/plain"),)
+    ),
+    Scenario("JSON POST (preflighted)", "POST", "/api/items", headers=(_JSON,)),
+    Scenario("PUT with Authorization", "PUT", "/api/items/1", headers=(_BEARER, _JSON)),
+    Scenario("DELETE, a method the API does not allow", "DELETE", "/api/items/1", allowed=False),
+    Scenario(
+        "Custom header X-Debug, not allowed",
+        "GET",
+        "/api/items",
+        headers=(("X-Debug", "1"),),
+        allowed=False,
+    ),
+    Scenario("Cookies (credentials: 'include')", "GET", "/api/me", credentials=True),
+    Scenario(
+        "Cookies to the public endpoint", "GET", "/api/public/status", credentials=True, allowed=False
+    ),
+    Scenario("Read the exposed header X-Request-Id", "GET", "/api/items", read_header="X-Request-Id"),
+    Scenario(
+        "Read X-Internal, which is not exposed",
+        "GET",
+        "/api/items",
+        read_header="X-Internal",
+        allowed=False,
+    ),
+    Scenario("Private network request (PNA preflight)", "GET", "/api/items", private_network=True),
+    Scenario(
+        "Private network to the public endpoint",
+        "GET",
+        "/api/public/status",
+        origin=OTHER_ORIGIN,
+        private_network=True,
+        allowed=False,
+    ),
+)
+"""The representative browser scenarios, in the order the demo prints them."""
+
+
+def _not_found(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "9")])
+    return [b"Not Found"]
+
+
+def _example_api() -> WSGIApplication:
+    counter = itertools.count(1)
+
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == "/api/public/status":
+            payload: dict[str, Any] = {"status": "ok"}
+        elif path == "/api/me":
+            payload = {"user": "demo"}
+        elif path == "/api/items" or path.startswith("/api/items/"):
+            payload = {"method": environ["REQUEST_METHOD"], "items": ["apple", "pear"]}
+        else:
+            return _not_found(environ, start_response)
+        body = json.dumps(payload).encode()
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(body))),
+                ("X-Request-Id", str(next(counter))),
+                ("X-Internal", "hidden-from-scripts"),
+            ],
+        )
+        return [body]
+
+    return app
+
+
+def api(*extra_origins: str) -> CORSMiddleware:
+    """The example API wrapped in corsware: a public endpoint and a private one for the front end.
+
+    Args:
+        extra_origins: more origins to trust besides `FRONTEND_ORIGIN` (the demo page's).
+    """
+    return CORSMiddleware(
+        _example_api(),
+        resources={
+            "/api/public/*": {"origins": "*", "methods": ["GET"]},
+            "/api/*": {
+                "origins": [FRONTEND_ORIGIN, *extra_origins],
+                "methods": ["GET", "POST", "PUT"],
+                "allow_headers": ["Authorization", "Content-Type"],
+                "expose_headers": ["X-Request-Id"],
+                "allow_credentials": True,
+                "max_age": 600,
+                "allow_private_network": True,
+            },
+        },
+    )
+
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>corsware demo</title><link rel="icon" href="data:,">
+<style>
+body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; }
+table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #ddd;
+padding: .3rem .5rem; text-align: left; vertical-align: top; } .ok { color: #18794e; }
+.blocked { color: #c4320a; } code { font-size: 90%; }
+</style></head><body>
+<h1>corsware demo</h1>
+<p>This page is served from <code id="origin"></code>; the API is <code>__API__</code>, another
+origin. Each row is a real <code>fetch()</code> by your browser. Open the developer tools console to
+read the browser's own message for each blocked call.</p>
+<table><thead><tr><th>#</th><th>Scenario</th><th>Request</th><th>Expected</th><th>Your browser</th>
+</tr></thead><tbody id="rows"></tbody></table>
+<script>
+const API = "__API__";
+const SCENARIOS = __SCENARIOS__;
+document.getElementById("origin").textContent = location.origin;
+const rows = document.getElementById("rows");
+SCENARIOS.forEach(async (s, i) => {
+  const row = rows.insertRow();
+  const request = s.method + " " + s.path + (s.credentials ? " (credentials)" : "");
+  for (const text of [i + 1, s.title, request, s.allowed ? "allowed" : "blocked", "\\u2026"]) {
+    row.insertCell().textContent = text;
+  }
+  const result = row.cells[4];
+  let allowed;
+  try {
+    const response = await fetch(API + s.path, {
+      method: s.method, headers: s.headers, credentials: s.credentials ? "include" : "same-origin",
+    });
+    if (s.read_header) {
+      const value = response.headers.get(s.read_header);
+      allowed = value !== null;
+      result.textContent = s.read_header + ": " + (allowed ? value : "null (not exposed)");
+    } else {
+      allowed = true;
+      result.textContent = "allowed, HTTP " + response.status;
+    }
+  } catch (error) {
+    allowed = false;
+    result.textContent = "blocked (" + error + ")";
+  }
+  result.className = allowed === s.allowed ? "ok" : "blocked";
+});
+</script></body></html>
+"""
+
+
+def page(api_url: str) -> WSGIApplication:
+    """The demo page: runs the scenarios a browser can make from its own origin with fetch().
+
+    Scenarios from another origin or about private networks are left out: a page cannot choose its
+    origin, and Chromium only sends private-network preflights from public sites.
+    """
+    scenarios = [
+        {
+            "title": s.title,
+            "method": s.method,
+            "path": s.path,
+            "headers": dict(s.headers),
+            "credentials": s.credentials,
+            "read_header": s.read_header,
+            "allowed": s.allowed,
+        }
+        for s in SCENARIOS
+        if s.origin == FRONTEND_ORIGIN and not s.private_network
+    ]
+    # "</" cannot appear inside the JSON, so the script element cannot be closed early.
+    script_data = json.dumps(scenarios).replace("</", "<\\/")
+    body = _PAGE.replace("__API__", api_url).replace("__SCENARIOS__", script_data).encode()
+
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "/") != "/":
+            return _not_found(environ, start_response)
+        start_response(
+            "200 OK",
+            [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
+        )
+        return [body]
+
+    return app
+
+
+def serve_in_thread(app: WSGIApplication, *, quiet: bool) -> BaseWSGIServer:
+    """Start werkzeug's server for ``app`` on a free 127.0.0.1 port, in a daemon thread."""
+    from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: PLC0415 - CLI-only dependency
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            """Say nothing: the demo prints its own table."""
+
+    handler = QuietHandler if quiet else WSGIRequestHandler
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=handler)
+    threading.Thread(target=server.serve_forever, name="corsware-demo", daemon=True).start()
+    return server
+
+
+def url_of(server: BaseWSGIServer) -> str:
+    """The base URL of a server started by `serve_in_thread`."""
+    return f"http://127.0.0.1:{server.server_port}"
+
+
+def start_servers(*, quiet: bool) -> tuple[BaseWSGIServer, BaseWSGIServer]:
+    """Start the demo page's server and the API's server, on two origins; the API trusts the page.
+
+    Returns:
+        ``(page_server, api_server)``; stop them with `running`.
+    """
+    page_server = serve_in_thread(_not_found, quiet=quiet)
+    api_server = serve_in_thread(api(url_of(page_server)), quiet=quiet)
+    # The page needs the API's URL and the API the page's origin: bind both, then set the page.
+    page_server.app = page(url_of(api_server))
+    return page_server, api_server
+
+
+@contextmanager
+def running(*servers: BaseWSGIServer) -> Iterator[None]:
+    """Shut ``servers`` down and close their sockets when the block ends."""
+    try:
+        yield
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
