@@ -175,7 +175,8 @@ class CORSPolicy:
                             f"matches {unowned!r}, an origin nobody owns, so with "
                             "allow_credentials=True it lets websites you do not control read your "
                             "users' authenticated responses",
-                            "anchor the regex to your own domain, such as "
+                            "list the exact origins that may send credentials, or anchor the "
+                            "regex to your own domain, such as "
                             r"re.compile(r'https://[a-z0-9-]+\.example\.com')",
                         )
                     )

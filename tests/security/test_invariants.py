@@ -60,6 +60,10 @@ def setups(draw: st.DrawFn) -> Setup:
     return Setup(draw(resource_tables()), keyword_form=False)
 
 
+# Every invariant is checked over the same space: generated configurations, requests and app headers.
+over_every_request = given(setup=setups(), request=requests(), app_headers=APP_HEADERS)
+
+
 def exercise(setup: Setup, request: Request, app_headers: tuple[tuple[str, str], ...]) -> Outcome:
     """Run one request and return what the client saw."""
     app, spy = invariants.build_app(setup.make, app_headers)
@@ -70,7 +74,7 @@ def exercise(setup: Setup, request: Request, app_headers: tuple[tuple[str, str],
     return outcome
 
 
-@given(setup=setups(), request=requests(), app_headers=APP_HEADERS)
+@over_every_request
 def test_never_raises_on_any_request(
     setup: Setup, request: Request, app_headers: tuple[tuple[str, str], ...]
 ) -> None:
@@ -107,7 +111,7 @@ def test_never_raises_on_non_latin1_values(
     invariants.check_header_values(outcome)
 
 
-@given(setup=setups(), request=requests(), app_headers=APP_HEADERS)
+@over_every_request
 def test_header_values_never_carry_cr_lf_nul_or_non_latin1(
     setup: Setup, request: Request, app_headers: tuple[tuple[str, str], ...]
 ) -> None:
@@ -115,7 +119,7 @@ def test_header_values_never_carry_cr_lf_nul_or_non_latin1(
     invariants.check_header_values(exercise(setup, request, app_headers))
 
 
-@given(setup=setups(), request=requests(), app_headers=APP_HEADERS)
+@over_every_request
 def test_allow_origin_is_star_or_an_origin_the_oracle_allows(
     setup: Setup, request: Request, app_headers: tuple[tuple[str, str], ...]
 ) -> None:
@@ -124,7 +128,7 @@ def test_allow_origin_is_star_or_an_origin_the_oracle_allows(
     invariants.check_allow_origin(outcome, setup.policy_for(request.path), request.environ())
 
 
-@given(setup=setups(), request=requests(), app_headers=APP_HEADERS)
+@over_every_request
 def test_refused_origin_never_gets_access_control_headers(
     setup: Setup, request: Request, app_headers: tuple[tuple[str, str], ...]
 ) -> None:
@@ -135,7 +139,7 @@ def test_refused_origin_never_gets_access_control_headers(
     )
 
 
-@given(setup=setups(), request=requests(), app_headers=APP_HEADERS)
+@over_every_request
 def test_vary_always_contains_origin_on_matched_resources(
     setup: Setup, request: Request, app_headers: tuple[tuple[str, str], ...]
 ) -> None:
@@ -144,7 +148,7 @@ def test_vary_always_contains_origin_on_matched_resources(
     invariants.check_vary(outcome, setup.policy_for(request.path))
 
 
-@given(setup=setups(), request=requests(), app_headers=APP_HEADERS)
+@over_every_request
 def test_app_called_exactly_when_request_is_not_a_preflight(
     setup: Setup, request: Request, app_headers: tuple[tuple[str, str], ...]
 ) -> None:
@@ -153,7 +157,7 @@ def test_app_called_exactly_when_request_is_not_a_preflight(
     invariants.check_app_called(outcome, setup.policy_for(request.path), request.environ())
 
 
-@given(setup=setups(), request=requests(), app_headers=APP_HEADERS)
+@over_every_request
 def test_preflight_grants_only_configured_methods_and_headers(
     setup: Setup, request: Request, app_headers: tuple[tuple[str, str], ...]
 ) -> None:
@@ -162,7 +166,7 @@ def test_preflight_grants_only_configured_methods_and_headers(
     invariants.check_preflight_grant(outcome, setup.policy_for(request.path), request.environ())
 
 
-@given(setup=setups(), request=requests(), app_headers=APP_HEADERS)
+@over_every_request
 def test_every_response_passes_wsgiref_validate(
     setup: Setup, request: Request, app_headers: tuple[tuple[str, str], ...]
 ) -> None:
