@@ -41,6 +41,9 @@ MIDDLEWARE = (
     SEP.join(("OPTIONS", "/a/../b", "null", "DELETE", "authorization", "true", "2")),
     SEP.join(("POST", "/x", "https://z.example.net", "", "", "", "3")),
     SEP.join(("OPTIONS", "/", "http://localhost:8000", "GET", "content-type,x-api-key", "", "1")),
+    # Found by a two-minute run: a deep path with dot segments (the bound in resources.py).
+    SEP.join(("OPTIONS", "/a" + "/.." * 300, "https://app.example.com", "PUT")),
+    SEP.join(("GET", "/a" + "/b" * 300 + "/.well-known", "https://app.example.com")),
 )
 
 SEEDS: dict[str, tuple[str, ...]] = {

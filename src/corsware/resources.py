@@ -22,6 +22,7 @@ _NO_MATCH: Final = -1
 # parsing), so a path that still has them and is this deep comes from another client, matches no
 # resource and gets no CORS headers: that keeps the work per request bounded whatever the path.
 _MAX_RESOLVED_SEGMENTS: Final = 256
+_DOT_SEGMENT: Final = re.compile(r"/\.\.?(?:/|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +162,7 @@ class ResourceMap(Generic[T]):
         """The value of the first resource matching ``path`` (``PATH_INFO``), if any."""
         index = self._cache.get(path)
         if index is None:
-            if "/." in path and path.count("/") > _MAX_RESOLVED_SEGMENTS:
+            if path.count("/") > _MAX_RESOLVED_SEGMENTS and _DOT_SEGMENT.search(path):
                 return None
             index = self._find(resolve_dot_segments(path or "/"))
             if len(path) <= _CACHEABLE_PATH_LENGTH:

@@ -23,6 +23,7 @@ LOWER_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 # RFC 9110 §5.6.2 tchar.
 TCHAR = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 MAX_PORT = 65535
+MAX_RESOLVED_SEGMENTS = 256
 
 
 class Form(enum.Enum):
@@ -297,7 +298,14 @@ def path_matches(pattern: PathSpec, path: str) -> bool:
 def matching_resource(
     resources: Sequence[tuple[PathSpec, PolicyModel]], path: str
 ) -> tuple[PathSpec, PolicyModel] | None:
-    """The first resource, in the given order, whose pattern covers `path`."""
+    """The first resource, in the given order, whose pattern covers `path`.
+
+    Documented bound (SECURITY.md): a path that still has a dot segment and more than 256
+    segments matches no resource.
+    """
+    segments = path.split("/")
+    if len(segments) - 1 > MAX_RESOLVED_SEGMENTS and any(s in {".", ".."} for s in segments):
+        return None
     for pattern, policy in resources:
         if path_matches(pattern, path):
             return pattern, policy

@@ -77,6 +77,7 @@ def test_canonical_ip_and_digit_hosts_still_reach_callables(origin: str) -> None
         pytest.param("/api/" + "a/" * 300 + ".", None, id="one dot segment in a deep path"),
         pytest.param("/api/" + "a/" * 250 + "..", "/api/*", id="resolved up to the bound"),
         pytest.param("/api/" + "a/" * 300, "/api/*", id="deep path without dot segments"),
+        pytest.param("/api/" + "a/" * 300 + ".well-known", "/api/*", id="deep, dot-file name"),
     ],
 )
 def test_dot_segment_resolution_is_bounded(path: str, resource: str | None) -> None:
