@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from corsware import CORSMiddleware, cli, demo
+from corsware import CORSMiddleware, cli, demo, transports
 from corsware.config import load_config
 
 if TYPE_CHECKING:
@@ -639,7 +639,7 @@ def test_address_space(host: str, space: str) -> None:
 
 def test_a_header_set_twice_goes_out_once() -> None:
     headers = [("X-A", "1"), ("B", "2"), ("x-a", "3")]
-    assert cli._combine(headers) == {"X-A": "1, 3", "B": "2"}
+    assert transports._combine(headers) == {"X-A": "1, 3", "B": "2"}
 
 
 def test_python_dash_m(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

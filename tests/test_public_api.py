@@ -16,6 +16,7 @@ def test_all_is_sorted_and_complete() -> None:
     assert corsware.__all__ == sorted(corsware.__all__)
     assert set(corsware.__all__) == {
         "CORSConfigError",
+        "CORSConfigWarning",
         "CORSMiddleware",
         "CORSPolicy",
         "ConfigProblem",
@@ -33,6 +34,10 @@ def test_version_comes_from_the_installed_metadata() -> None:
 
 def test_config_error_is_a_value_error() -> None:
     assert issubclass(corsware.CORSConfigError, ValueError)
+
+
+def test_config_warning_is_a_user_warning() -> None:
+    assert issubclass(corsware.CORSConfigWarning, UserWarning)
 
 
 LOGGED = [

@@ -10,11 +10,18 @@ The public API is exactly the names in ``__all__``::
 from __future__ import annotations
 
 from corsware.decision import Decision
-from corsware.errors import ConfigProblem, CORSConfigError
+from corsware.errors import ConfigProblem, CORSConfigError, CORSConfigWarning
 from corsware.middleware import CORSMiddleware
 from corsware.policy import CORSPolicy
 
-__all__ = ["CORSConfigError", "CORSMiddleware", "CORSPolicy", "ConfigProblem", "Decision"]
+__all__ = [
+    "CORSConfigError",
+    "CORSConfigWarning",
+    "CORSMiddleware",
+    "CORSPolicy",
+    "ConfigProblem",
+    "Decision",
+]
 
 
 def __getattr__(name: str) -> str:

@@ -3,38 +3,27 @@
 ``corsware demo`` runs browser scenarios against an example API; ``corsware check URL`` plays the
 browser against a live server; ``corsware explain --config FILE`` asks a policy offline. ``check``
 and ``explain`` share one verdict engine, `corsware.browser.simulate`: only the transport differs
-(HTTP with the standard library, or `CORSMiddleware.explain`).
+(`corsware.transports`: HTTP with the standard library, or `CORSMiddleware.explain`), and
+`corsware.report` prints the result.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import ipaddress
-import json
-import os
 import re
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from corsware.browser import (
-    BrowserRequest,
-    Headers,
-    Response,
-    Transport,
-    Verdict,
-    get_header,
-    is_safelisted_method,
-    simulate,
-)
+from corsware.browser import BrowserRequest, Transport, Verdict, simulate
+from corsware.report import print_demo, print_verdict, scenario_outcome
+from corsware.transports import UnreachableError, http_transport, policy_transport
 
 if TYPE_CHECKING:
     from corsware.decision import Decision
-    from corsware.demo import Scenario
-    from corsware.middleware import CORSMiddleware
 
 __all__ = ["main"]
 
@@ -42,25 +31,11 @@ EXIT_ALLOWED = 0
 EXIT_BLOCKED = 1
 EXIT_USAGE = 2
 
-_TIMEOUT_SECONDS = 10.0
-_BODY_LIMIT = 1 << 20
-_BODY_SHOWN = 200
 _ORIGIN = re.compile(r"null|[a-z][a-z0-9+.-]*://[^/?#@\s]+")
-_SHOWN_RESPONSE_HEADERS = ("access-control-", "vary", "location")
 
 
 class UsageError(Exception):
-    """A problem with the command line or the network: reported in one line, exit status 2."""
-
-
-class _Style:
-    """ANSI colour, only on a terminal and never when NO_COLOR is set (https://no-color.org)."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.enabled = stream.isatty() and not os.environ.get("NO_COLOR")
-
-    def __call__(self, text: str, code: str) -> str:
-        return f"\033[{code}m{text}\033[0m" if self.enabled else text
+    """A problem with the command line: reported in one line, exit status 2."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -142,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
-    except UsageError as error:
+    except (UsageError, UnreachableError) as error:
         print(f"corsware {args.command}: {error}", file=sys.stderr)
         return EXIT_USAGE
 
@@ -184,46 +159,6 @@ def _simulate(request: BrowserRequest, transport: Transport) -> Verdict:
 # ---- check -------------------------------------------------------------------------------------
 
 
-def http_transport(timeout: float = _TIMEOUT_SECONDS) -> Transport:
-    """A transport that sends each request with http.client, never following redirects.
-
-    Raises:
-        UsageError: the server cannot be reached or does not speak HTTP.
-    """
-
-    def send(method: str, url: str, headers: Headers) -> Response:
-        parts = urlsplit(url)
-        connection_class = (
-            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        )
-        connection = connection_class(parts.hostname or "", parts.port, timeout=timeout)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        try:
-            connection.request(method, target, headers=_combine(headers))
-            response = connection.getresponse()
-            body = response.read(_BODY_LIMIT)
-            text = body[:_BODY_SHOWN].decode("utf-8", "replace") if _is_text(response) else ""
-            return Response(response.status, tuple(response.getheaders()), text)
-        except (OSError, http.client.HTTPException) as error:
-            raise UsageError(f"cannot reach {url}: {str(error) or type(error).__name__}") from None
-        finally:
-            connection.close()
-
-    return send
-
-
-def _combine(headers: Headers) -> dict[str, str]:
-    # A header set twice by script goes out once, its values joined, as fetch()'s Headers does.
-    names: dict[str, str] = {}
-    for name, _ in headers:
-        names.setdefault(name.lower(), name)
-    return {name: get_header(headers, name) or "" for name in names.values()}
-
-
-def _is_text(response: http.client.HTTPResponse) -> bool:
-    return (response.getheader("Content-Type") or "").lower().startswith("text/plain")
-
-
 def _address_space(host: str) -> str:
     # Chromium's names: "local" is the loopback address space, "private" a private network.
     if host == "localhost" or host.endswith(".localhost"):
@@ -242,30 +177,11 @@ def _check(args: argparse.Namespace) -> int:
     space = _address_space(parts.hostname) if args.private_network else None
     request = _build_request(args, args.url, space)
     verdict = _simulate(request, http_transport())
-    _report(verdict, args.json, sys.stdout)
+    print_verdict(verdict, args.json, sys.stdout)
     return EXIT_ALLOWED if verdict.allowed else EXIT_BLOCKED
 
 
 # ---- explain -----------------------------------------------------------------------------------
-
-
-def policy_transport(middleware: CORSMiddleware, decisions: list[Decision]) -> Transport:
-    """A transport answered by ``middleware.explain()``: the headers corsware would send.
-
-    When the app would answer (an actual request, or a path no resource covers), the status is
-    assumed to be 200: corsware adds the same CORS headers to every status.
-    """
-
-    def send(method: str, url: str, headers: Headers) -> Response:
-        origin = get_header(headers, "Origin")
-        others = {name: value for name, value in headers if name.lower() != "origin"}
-        decision = middleware.explain(method, urlsplit(url).path, origin=origin, headers=others)
-        decisions.append(decision)
-        status = int(decision.status.split()[0]) if decision.status else 200
-        body = decision.reason if decision.status and not decision.allowed else ""
-        return Response(status, decision.headers, body)
-
-    return send
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -286,7 +202,7 @@ def _explain(args: argparse.Namespace) -> int:
     policy = [_describe_decision(decision) for decision in decisions]
     # The policy knows which option refused the call; its fix is sharper than the browser's.
     fix = decisions[-1].detail.partition("Fix: ")[2] if verdict.failure else ""
-    _report(verdict, args.json, sys.stdout, policy=policy, fix=fix)
+    print_verdict(verdict, args.json, sys.stdout, policy=policy, fix=fix)
     return EXIT_ALLOWED if verdict.allowed else EXIT_BLOCKED
 
 
@@ -307,11 +223,8 @@ def _demo(args: argparse.Namespace) -> int:
             (scenario, simulate(scenario.request(api_url), http_transport()))
             for scenario in demo.SCENARIOS
         ]
-        as_expected = all(_outcome(s, v) == s.allowed for s, v in results)
-        if args.json:
-            print(json.dumps([_scenario_json(s, v) for s, v in results], indent=2))
-        else:
-            _print_demo(results, api_url, sys.stdout)
+        as_expected = all(scenario_outcome(s, v) == s.allowed for s, v in results)
+        print_demo(results, api_url, args.json, sys.stdout)
         if args.serve:
             print(
                 f"\nServing the API at {api_url} and the demo page at {page_url}/ "
@@ -328,210 +241,3 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _wait_forever() -> None:  # pragma: no cover - replaced in tests; Ctrl+C ends it
     threading.Event().wait()
-
-
-def _outcome(scenario: Scenario, verdict: Verdict) -> bool:
-    if scenario.read_header is None:
-        return verdict.allowed
-    return verdict.allowed and scenario.read_header.lower() in verdict.readable_headers
-
-
-def _scenario_json(scenario: Scenario, verdict: Verdict) -> dict[str, Any]:
-    return {
-        "title": scenario.title,
-        "expected": "allowed" if scenario.allowed else "blocked",
-        "outcome": "allowed" if _outcome(scenario, verdict) else "blocked",
-        "read_header": scenario.read_header,
-        **_verdict_json(verdict),
-    }
-
-
-def _why(scenario: Scenario, verdict: Verdict) -> str:
-    failure = verdict.failure
-    if failure is not None:
-        why = ("preflight: " if failure.preflight else "") + failure.reason.split(". ")[0]
-        said = _server_said(verdict)
-        return why.rstrip(".") + (f" (server said {said})" if said else "")
-    if scenario.read_header is not None:
-        name = scenario.read_header
-        if name.lower() in verdict.readable_headers:
-            return f"{name} is listed in Access-Control-Expose-Headers, so script can read it"
-        return f"the call succeeds, but {name} is not exposed: headers.get() returns null"
-    final = verdict.exchanges[-1].response.headers
-    allow_origin = get_header(final, "Access-Control-Allow-Origin")
-    why = f"Access-Control-Allow-Origin: {allow_origin}"
-    if verdict.request.credentials:
-        why += " with Access-Control-Allow-Credentials: true"
-    if verdict.preflight_needed:
-        why = (
-            f"preflight approved {verdict.request.method}"
-            + (f" + {', '.join(verdict.unsafe_headers)}" if verdict.unsafe_headers else "")
-            + f"; {why}"
-        )
-    return why
-
-
-def _print_demo(results: list[tuple[Scenario, Verdict]], api_url: str, out: TextIO) -> None:
-    style = _Style(out)
-    print(f"corsware demo: the example API at {api_url}, called by pages on other origins.", file=out)
-    print(f"The trusted front end is {results[0][0].origin}.\n", file=out)
-    print(f" #  {'Scenario':<40} {'Request':<40} {'Preflight':<9}  Browser", file=out)
-    for number, (scenario, verdict) in enumerate(results, start=1):
-        outcome = _outcome(scenario, verdict)
-        word = style("allowed", "32") if outcome else style("blocked", "31")
-        mark = "" if outcome == scenario.allowed else style("  (unexpected!)", "1;31")
-        request = f"{scenario.method} {scenario.path}"
-        if scenario.credentials:
-            request += " +cookies"
-        if scenario.origin != results[0][0].origin:
-            request += f" from {urlsplit(scenario.origin).hostname}"
-        preflight = "yes" if verdict.preflight_needed else "no"
-        print(
-            f"{number:>2}  {scenario.title:<40} {request:<40} {preflight:<9}  {word}{mark}",
-            file=out,
-        )
-        print(style(f"    why: {_why(scenario, verdict)}", "2"), file=out)
-    print(
-        "\nSee the browser's own words and the fix for any call with `corsware check URL "
-        "--origin ORIGIN [--method M] [--header NAME] [--credentials]`.",
-        file=out,
-    )
-
-
-# ---- rendering ---------------------------------------------------------------------------------
-
-
-def _verdict_json(verdict: Verdict, policy: Sequence[str] = (), fix: str = "") -> dict[str, Any]:
-    request = verdict.request
-    failure = verdict.failure
-    return {
-        "verdict": "allowed" if verdict.allowed else "blocked",
-        "allowed": verdict.allowed,
-        "request": {
-            "url": request.url,
-            "origin": request.origin,
-            "method": request.method,
-            "headers": [list(header) for header in request.headers],
-            "credentials": request.credentials,
-            "private_network": request.target_address_space is not None,
-        },
-        "preflight": verdict.preflight_needed,
-        "preflight_reasons": _preflight_reasons(verdict),
-        "unsafe_headers": list(verdict.unsafe_headers),
-        "exchanges": [
-            {
-                "kind": exchange.kind,
-                "method": exchange.method,
-                "url": exchange.url,
-                "request_headers": [list(header) for header in exchange.request_headers],
-                "status": exchange.response.status,
-                "response_headers": [list(header) for header in exchange.response.headers],
-                **({"policy": policy[index]} if index < len(policy) else {}),
-            }
-            for index, exchange in enumerate(verdict.exchanges)
-        ],
-        "failure": None
-        if failure is None
-        else {
-            "code": failure.code,
-            "stage": "preflight" if failure.preflight else "actual",
-            "reason": failure.reason,
-            "message": verdict.console_message(),
-            "fix": fix or failure.fix,
-        },
-        "readable_headers": list(verdict.readable_headers),
-        "hidden_headers": list(verdict.hidden_headers),
-        "preflight_cache_seconds": verdict.preflight_cache_seconds,
-        "notes": list(verdict.notes),
-        "warnings": list(verdict.warnings),
-    }
-
-
-def _server_said(verdict: Verdict) -> str:
-    response = verdict.exchanges[-1].response
-    if response.status in range(200, 300) or not response.body.strip():
-        return ""
-    return f"HTTP {response.status} {response.body.strip()!r}"
-
-
-def _preflight_reasons(verdict: Verdict) -> list[str]:
-    request = verdict.request
-    reasons = []
-    if not is_safelisted_method(request.method):
-        reasons.append(f"method {request.method} is not GET, HEAD or POST")
-    if verdict.unsafe_headers:
-        reasons.append("CORS-unsafe request headers: " + ", ".join(verdict.unsafe_headers))
-    if request.target_address_space is not None:
-        reasons.append(f"private network request to the `{request.target_address_space}` space")
-    return reasons
-
-
-def _printable(text: str) -> str:
-    # Header values and bodies come from the server: control characters (a terminal escape
-    # sequence, say) are shown escaped, never sent to the terminal.
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
-
-
-def _report(
-    verdict: Verdict, as_json: bool, out: TextIO, *, policy: Sequence[str] = (), fix: str = ""
-) -> None:
-    if as_json:
-        print(json.dumps(_verdict_json(verdict, policy, fix), indent=2), file=out)
-        return
-    style = _Style(out)
-
-    def say(text: str = "", *, lead: str = "") -> None:
-        print(lead + _printable(text), file=out)
-
-    request = verdict.request
-    credentials = "include" if request.credentials else "same-origin"
-    say(
-        f"fetch({request.url!r}) {request.method} from origin {request.origin} "
-        f"(credentials: {credentials})"
-    )
-    reasons = _preflight_reasons(verdict)
-    say("Preflight: " + ("yes, because " + "; ".join(reasons) if reasons else "no (a simple request)"))
-    for index, exchange in enumerate(verdict.exchanges):
-        say()
-        say(f" {exchange.kind}: {exchange.method} {exchange.url}", lead="  " + style(">", "2"))
-        for name, value in exchange.request_headers:
-            say(f"      {name}: {value}")
-        say(f" HTTP {exchange.response.status}", lead="  " + style("<", "2"))
-        shown = [
-            (name, value)
-            for name, value in exchange.response.headers
-            if name.lower().startswith(_SHOWN_RESPONSE_HEADERS)
-        ]
-        for name, value in shown:
-            say(f"      {name}: {value}")
-        if not shown:
-            say("      (no Access-Control-* headers)")
-        if index < len(policy):
-            say(lead=style(_printable(f"    corsware: {policy[index]}"), "2"))
-    for note in verdict.notes:
-        say()
-        say(f"Note: {note}")
-    for warning in verdict.warnings:
-        say()
-        say(f": {warning}", lead=style("Warning", "1;33"))
-    say()
-    if verdict.failure is None:
-        say(": script can read the response.", lead=style("ALLOWED", "1;32"))
-        say("Readable headers: " + (", ".join(verdict.readable_headers) or "(none)"))
-        hidden = [name for name in verdict.hidden_headers if not name.startswith("access-control-")]
-        if hidden:
-            say(
-                "Hidden from script: "
-                + ", ".join(hidden)
-                + " (list them in Access-Control-Expose-Headers to read them)"
-            )
-        if verdict.preflight_cache_seconds is not None:
-            say(f"Chromium caches this preflight for {verdict.preflight_cache_seconds} s.")
-        return
-    stage = "the preflight" if verdict.failure.preflight else "the response"
-    say(f" by {stage}.", lead=style("BLOCKED", "1;31"))
-    said = _server_said(verdict)
-    if said:
-        say(f"Server said: {said}")
-    say(f"Browser console: {verdict.console_message()}")
-    say(f"Fix: {fix or verdict.failure.fix}")

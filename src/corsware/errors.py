@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["CORSConfigError", "ConfigProblem", "closest_name"]
+__all__ = ["CORSConfigError", "CORSConfigWarning", "ConfigProblem", "closest_name"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,14 @@ class CORSConfigError(ValueError):
         count = len(self.problems)
         heading = f"invalid CORS configuration ({count} problem{'s' if count != 1 else ''}):"
         super().__init__("\n".join([heading, *(f"  - {problem}" for problem in self.problems)]))
+
+
+class CORSConfigWarning(UserWarning):
+    """A configuration that works but probably does not do what its author expects.
+
+    Raised through :mod:`warnings` at construction, such as for a ``max_age`` longer than any
+    browser caches a preflight. Turn it into an error with ``-W error::corsware.CORSConfigWarning``.
+    """
 
 
 def closest_name(name: str, known: Iterable[str]) -> str:

@@ -52,9 +52,25 @@ def split_origin(origin: str) -> tuple[str, str, str | None] | None:
     if match is None:
         return None
     scheme, host, port = match.groups()
-    if port is not None and int(port) > 65535:  # noqa: PLR2004 - the largest TCP port
+    if port is not None and (int(port) > 65535 or _DEFAULT_PORTS.get(scheme) == port):  # noqa: PLR2004
+        # Browsers leave the default port out (HTML §"ASCII serialization of an origin").
+        return None
+    last_label = host[:-1].rpartition(".")[2] if host[-1] == "." else host.rpartition(".")[2]
+    if (host[0] == "[" or last_label.isdigit()) and not _is_canonical_ip(host):
+        # URL parsing reads a host ending in a number (a trailing dot aside) as IPv4, and browsers
+        # serialise IP hosts canonically (`127.0.0.1`, `[::1]`): anything else was written by
+        # hand and must not reach a regex or callable.
         return None
     return scheme, host, port
+
+
+def _is_canonical_ip(host: str) -> bool:
+    try:
+        if host[0] == "[":
+            return f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]" == host
+        return str(ipaddress.IPv4Address(host)) == host
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True, slots=True)

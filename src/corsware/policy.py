@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import ipaddress
+import os
 import re
+import sys
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from typing import Any, Final, TypeAlias
 
-from corsware.errors import ConfigProblem, CORSConfigError, closest_name
+from corsware.errors import ConfigProblem, CORSConfigError, CORSConfigWarning, closest_name
 from corsware.headers import FORBIDDEN_METHODS, FORBIDDEN_REQUEST_HEADERS, is_token
 from corsware.origins import OriginMatcher, OriginPattern, parse_origin_pattern
+from corsware.publicsuffix import is_public_suffix
 
 __all__ = ["DEFAULT_METHODS", "OPTION_NAMES", "CORSPolicy", "Origins", "policy_from_options"]
 
@@ -26,12 +31,18 @@ _STANDARD_METHODS: Final = frozenset({*DEFAULT_METHODS, "OPTIONS"})
 # Fetch §"Forbidden response-header name": scripts can never read these, whatever is exposed.
 _FORBIDDEN_RESPONSE_HEADERS: Final = frozenset({"set-cookie", "set-cookie2"})
 
-# Origins that no real allow-list contains; a regex matching all of them admits every origin.
-_UNRELATED_ORIGINS: Final = (
+# Origins on a name reserved never to exist (RFC 2606 ".invalid"): a regex that matches any of them
+# is not tied to a domain its author controls, so with credentials it trusts strangers.
+_UNOWNED_ORIGINS: Final = (
     "https://corsware-probe.invalid",
-    "http://a.b.c.example:8080",
-    "https://attacker.test",
+    "http://corsware-probe.invalid:8080",
+    "https://a.b.corsware-probe.invalid",
 )
+
+# Chromium and Firefox cap the preflight cache at 2 h and 24 h; no browser honours more.
+_LONGEST_HONOURED_MAX_AGE: Final = 86400
+
+_PACKAGE_DIRECTORY: Final = os.path.dirname(__file__)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -47,16 +58,18 @@ class CORSPolicy:
         methods: Methods a preflight may ask for, matched case-sensitively, or ``"*"`` for any.
             GET, HEAD and POST never need a preflight's approval (Fetch §"CORS-preflight fetch").
         allow_headers: Request header names a preflight may ask for (case-insensitive), or ``"*"`` to
-            allow whatever is asked for.
+            allow whatever is asked for, ``Authorization`` included (SECURITY.md explains why).
         expose_headers: Response header names that scripts may read beyond the safelisted ones.
         allow_credentials: Whether cookies and HTTP authentication may be sent and the response read.
         max_age: How long a browser may cache a preflight's answer, or ``None`` to send nothing
-            (browsers then cache it for 5 seconds).
+            (browsers then cache it for 5 seconds). Over 86400 seconds, which no browser honours,
+            emits a :class:`~corsware.CORSConfigWarning`.
         allow_private_network: Whether to answer Chromium's ``Access-Control-Request-Private-Network``
             preflights with ``Access-Control-Allow-Private-Network: true``.
 
     Raises:
-        CORSConfigError: listing every invalid or unsafe value.
+        CORSConfigError: listing every invalid or unsafe value, including, with ``allow_credentials``,
+            plain-http origins other than loopback and ``*.`` wildcards on public suffixes.
     """
 
     origins: Origins = "*"
@@ -152,8 +165,21 @@ class CORSPolicy:
                     problems.append(_problem_type(option, item, "a str pattern, not bytes"))
                     continue
                 regexes.append(item)
-                if all(item.fullmatch(origin) for origin in _UNRELATED_ORIGINS):
-                    self._refuse_credentials_with(item, option, problems)
+                unowned = next((o for o in _UNOWNED_ORIGINS if item.fullmatch(o)), None)
+                if unowned is not None and self.allow_credentials is True:
+                    problems.append(
+                        ConfigProblem(
+                            "CORS-E004",
+                            option,
+                            item,
+                            f"matches {unowned!r}, an origin nobody owns, so with "
+                            "allow_credentials=True it lets websites you do not control read your "
+                            "users' authenticated responses",
+                            "list the exact origins that may send credentials, or anchor the "
+                            "regex to your own domain, such as "
+                            r"re.compile(r'https://[a-z0-9-]+\.example\.com')",
+                        )
+                    )
             elif not isinstance(item, str):
                 problems.append(_problem_type(option, item, "an origin string or re.Pattern"))
             elif item == "*":
@@ -178,6 +204,8 @@ class CORSPolicy:
                     problems.append(ConfigProblem("CORS-E003", option, item, message, fix))
                 else:
                     patterns.append(parsed)
+                    if self.allow_credentials is True:
+                        problems.extend(_credentialed_pattern_problems(parsed, option, item))
         return OriginMatcher(patterns=patterns, null=null, regexes=regexes)
 
     def _refuse_credentials_with(
@@ -337,6 +365,73 @@ def _check_max_age(value: object, problems: list[ConfigProblem]) -> None:
                 "use 0 to disable preflight caching",
             )
         )
+    elif value > _LONGEST_HONOURED_MAX_AGE:
+        warnings.warn(
+            f"max_age={value} is longer than any browser caches a preflight (Firefox caps it at "
+            f"{_LONGEST_HONOURED_MAX_AGE} s, Chromium at 7200 s), so policy changes reach browsers "
+            "sooner than it suggests; use 7200 or less",
+            CORSConfigWarning,
+            stacklevel=_caller_stacklevel(),
+        )
+
+
+def _caller_stacklevel() -> int:
+    # Point the warning at the first frame outside corsware (skipping the dataclass-generated
+    # __init__, whose file is "<string>"): the line of the user's configuration.
+    level, frame = 1, sys._getframe(1)
+    while frame.f_back is not None and frame.f_code.co_filename.startswith((_PACKAGE_DIRECTORY, "<")):
+        level, frame = level + 1, frame.f_back
+    return level
+
+
+def _credentialed_pattern_problems(
+    pattern: OriginPattern, option: str, text: str
+) -> list[ConfigProblem]:
+    problems = []
+    if pattern.scheme == "http" and not _is_loopback(pattern):
+        # "Breaking HTTPS" (PortSwigger 2016): whoever can inject script into a plain-HTTP page on
+        # the way to your user can then read your credentialed responses.
+        problems.append(
+            ConfigProblem(
+                "CORS-E012",
+                option,
+                text,
+                "is plain http, so with allow_credentials=True a network attacker who injects "
+                "script into that site reads your users' authenticated responses",
+                f"use {'https' + text[4:]!r}; only loopback origins such as "
+                "'http://localhost:3000' may use http with credentials",
+            )
+        )
+    if (
+        pattern.any_subdomain
+        and not _is_loopback(pattern)
+        and is_public_suffix(pattern.host.removesuffix("."))
+    ):
+        problems.append(
+            ConfigProblem(
+                "CORS-E013",
+                option,
+                text,
+                f"trusts every subdomain of {pattern.host!r}, a public suffix where anyone can get a "
+                "subdomain, with allow_credentials=True",
+                f"list the exact origins instead, such as '{pattern.scheme}://yours.{pattern.host}'",
+            )
+        )
+    return problems
+
+
+def _is_loopback(pattern: OriginPattern) -> bool:
+    # RFC 6761 §6.3: "localhost" and every name below it resolve to loopback; so do 127.0.0.0/8
+    # and ::1, which browsers treat as potentially trustworthy (Secure Contexts §3.2).
+    host = pattern.host.removesuffix(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    if pattern.any_subdomain:
+        return False
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def max_age_seconds(value: int | timedelta | None) -> int | None:

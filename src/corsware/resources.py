@@ -19,6 +19,11 @@ _CACHEABLE_PATH_LENGTH: Final = 512
 _CACHE_ENTRIES: Final = 4096
 _NO_MATCH: Final = -1
 _UNCACHED: Final = object()
+# Resolving dot segments walks every segment in Python. Browsers resolve them before sending (URL
+# parsing), so a path that still has them and is this deep comes from another client, matches no
+# resource and gets no CORS headers: that keeps the work per request bounded whatever the path.
+_MAX_RESOLVED_SEGMENTS: Final = 256
+_DOT_SEGMENT: Final = re.compile(r"/\.\.?(?:/|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +163,8 @@ class ResourceMap(Generic[T]):
         """The value of the first resource matching ``path`` (``PATH_INFO``), if any."""
         value = self._cache.get(path, _UNCACHED)
         if value is _UNCACHED:
+            if path.count("/") > _MAX_RESOLVED_SEGMENTS and _DOT_SEGMENT.search(path):
+                return None
             index = self._find(resolve_dot_segments(path or "/"))
             value = None if index == _NO_MATCH else self._values[index]
             if len(path) <= _CACHEABLE_PATH_LENGTH:

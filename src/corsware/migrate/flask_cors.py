@@ -12,12 +12,20 @@ from corsware.migrate.common import (
     ANY_ORIGIN_WITH_CREDENTIALS,
     origin_regex,
     peer_regex,
-    prefix_regex,
     unsafe,
     wrong_type,
 )
-from corsware.resources import parse_path_pattern
-from corsware.textconfig import Scope, SettingsLayout, check_options, compile_regex
+from corsware.migrate.flask_cors_resources import (
+    INVALID_REGEX,
+    answered_by_earlier,
+    corsware_path,
+    factored,
+    label,
+    one_or_many,
+    ordered_resources,
+    reads_as_regex,
+)
+from corsware.textconfig import Scope, SettingsLayout, check_options
 
 __all__ = ["from_flask_cors"]
 
@@ -38,14 +46,9 @@ _FLASK_DEFAULTS: Final[Mapping[str, object]] = {
     "allow_private_network": False,
 }
 _FLASK_CONFIG_KEYS: Final = frozenset(f"CORS_{name.upper()}" for name in _FLASK_DEFAULTS)
-# Characters that make flask-cors treat a string as a regular expression rather than a literal.
-_FLASK_REGEX_HINTS: Final = frozenset("*\\]?$^[()")
-# A flask-cors path regex like "/api/*": a literal path, then "zero or more slashes".
-_FLASK_SLASH_STAR: Final = re.compile(r"((?:/[^*\\\]?$^\[().+|{}]+)*)/\*")
 _FLASK_WILDCARDS: Final = frozenset({"*", ".*"})
 _CORSWARE_NAMES: Final = {"supports_credentials": "allow_credentials"}
 _LIST_SEPARATOR: Final = re.compile(r"[\s,]+")
-_INVALID: Final = "is read by flask-cors as a regular expression, and is not valid"
 
 
 def from_flask_cors(
@@ -94,8 +97,8 @@ def from_flask_cors(
     entries: dict[str | re.Pattern[str], dict[str, Any]] = {}
     originals: dict[str | re.Pattern[str], tuple[str, object]] = {}
     scopes: dict[str, Scope] = {}
-    for pattern, own in _flask_resources(merged["resources"], names["resources"], problems):
-        shown = f"{names['resources']}[{_label(pattern)!r}]"
+    for pattern, own in ordered_resources(merged["resources"], names["resources"], problems):
+        shown = f"{names['resources']}[{label(pattern)!r}]"
         known = {key: own[key] for key in own if key in _FLASK_DEFAULTS}
         problems.extend(
             _flask_unknown(f"{shown}.{key}", own[key], _FLASK_DEFAULTS)
@@ -104,17 +107,17 @@ def from_flask_cors(
         )
         own_names = {key: f"{shown}.{key}" for key in known}
         policy, origin_names = _flask_policy({**merged, **known}, {**names, **own_names}, problems)
-        converted = _flask_path(pattern, shown, problems)
+        converted = corsware_path(pattern, shown, problems)
         if converted is not None and converted not in entries:
             entries[converted], originals[converted] = policy, (shown, pattern)
             renames = {_CORSWARE_NAMES.get(key, key): name for key, name in own_names.items()}
-            scopes[f"resources[{_label(converted)!r}]"] = Scope(
+            scopes[f"resources[{label(converted)!r}]"] = Scope(
                 "", shown, frozenset(renames), origin_names, renames
             )
-    problems.extend(_answered_by_earlier(entries, originals))
+    problems.extend(answered_by_earlier(entries, originals))
     renames = {_CORSWARE_NAMES.get(key, key): name for key, name in names.items()}
     top = Scope("", "", frozenset(renames), (), renames)
-    result = _factored(entries)
+    result = factored(entries)
     if list(entries) == ["/*"]:
         # One resource covering every path: plain keyword options say the same more simply.
         (only,) = scopes.values()
@@ -122,78 +125,6 @@ def from_flask_cors(
         top = Scope("", "", top.own, only.origin_names, {**renames, **only.renames})
     check_options(result, SettingsLayout("", top, scopes), _unique(problems))
     return result
-
-
-def _answered_by_earlier(
-    entries: Mapping[str | re.Pattern[str], Mapping[str, Any]],
-    originals: Mapping[str | re.Pattern[str], tuple[str, object]],
-) -> list[ConfigProblem]:
-    """Resources whose paths flask-cors answered with an earlier resource's options (CVE-2024-6839).
-
-    flask-cors tries resources sorted by kind, slash count and length, not as written, so a broad
-    regex can come first and answer for a specific path. corsware itself refuses a string pattern
-    shadowed by another; this looks for the cases with a regex, through a sample path of each
-    resource: best effort, since no sample is found for some regexes.
-    """
-    problems: list[ConfigProblem] = []
-    ordered = list(entries.items())
-    for index, (pattern, policy) in enumerate(ordered):
-        sample = _sample_path(pattern)
-        for earlier, earlier_policy in ordered[:index]:
-            if (
-                sample is None
-                or earlier_policy == policy
-                or all(isinstance(each, str) for each in (earlier, pattern))
-            ):
-                continue
-            if _covers(earlier, sample):
-                shown, written = originals[pattern]
-                problems.append(
-                    unsafe(
-                        shown,
-                        _label(written),
-                        f"never applied to paths such as {sample!r}: flask-cors sorts resources by "
-                        f"kind, slashes and length and tried {originals[earlier][0]} first, so its "
-                        "options answered instead (CVE-2024-6839)",
-                        "narrow the earlier pattern to leave these paths out, or configure corsware "
-                        "directly, where resources are tried in the order you write them",
-                    )
-                )
-                break
-    return problems
-
-
-def _sample_path(pattern: str | re.Pattern[str]) -> str | None:
-    """A path the resource pattern matches, if one is easily found."""
-    if isinstance(pattern, str):
-        return pattern.removesuffix("*") + "x" if pattern.endswith("/*") else pattern
-    prefix = re.match(r"\^?((?:[\w/\-~%]|\\[^\w])*)", pattern.pattern)[1]  # type: ignore[index]
-    prefix = re.sub(r"\\(.)", r"\1", prefix)
-    return next((path for path in (prefix, prefix + "x") if pattern.fullmatch(path)), None)
-
-
-def _covers(pattern: str | re.Pattern[str], path: str) -> bool:
-    if isinstance(pattern, re.Pattern):
-        return pattern.fullmatch(path) is not None
-    parsed = parse_path_pattern(pattern)
-    if isinstance(parsed, tuple):
-        return False  # the policy reports it
-    return path == parsed.base or (parsed.prefix and path.startswith(parsed.base + "/"))
-
-
-def _factored(entries: Mapping[str | re.Pattern[str], Mapping[str, Any]]) -> dict[str, Any]:
-    """Options all resources share as keyword options (which they inherit); the rest per resource."""
-    policies = list(entries.values())
-    shared = {
-        key: value
-        for key, value in (policies[0].items() if policies else ())
-        if all(policy[key] == value for policy in policies)
-    }
-    own = {
-        pattern: {key: value for key, value in policy.items() if key not in shared}
-        for pattern, policy in entries.items()
-    }
-    return {**shared, "resources": own}
 
 
 def _flask_unknown(option: str, value: object, known: Iterable[str]) -> ConfigProblem:
@@ -204,10 +135,6 @@ def _flask_unknown(option: str, value: object, known: Iterable[str]) -> ConfigPr
         "is not a flask-cors option: flask-cors only logged a warning and ignored it",
         closest_name(option.rsplit(".", 1)[-1], known),
     )
-
-
-def _label(pattern: object) -> object:
-    return pattern.pattern if isinstance(pattern, re.Pattern) else pattern
 
 
 def _unique(problems: Iterable[ConfigProblem]) -> list[ConfigProblem]:
@@ -257,20 +184,25 @@ def _flag(value: object, name: str, problems: list[ConfigProblem]) -> bool:
 
 
 def _is_flask_literal(item: object) -> bool:
-    return isinstance(item, str) and _FLASK_REGEX_HINTS.isdisjoint(item)
+    return isinstance(item, str) and not reads_as_regex(item)
 
 
 def _flask_regex(item: object, option: str, problems: list[ConfigProblem]) -> re.Pattern[str] | None:
     """A flask-cors origin or header pattern that is not a literal, as the regex flask-cors used."""
     return peer_regex(
-        item, option, problems, flags=re.IGNORECASE, invalid=_INVALID, fix="correct it, or remove it"
+        item,
+        option,
+        problems,
+        flags=re.IGNORECASE,
+        invalid=INVALID_REGEX,
+        fix="correct it, or remove it",
     )
 
 
 def _flask_origins(
     value: object, name: str, credentials: bool, problems: list[ConfigProblem]
 ) -> tuple[str | tuple[object, ...], tuple[str, ...]]:
-    items = _items(value)
+    items = one_or_many(value)
     if items is None:
         problems.append(wrong_type(name, value, "a string, a pattern or a list of them"))
         return (), ()
@@ -310,7 +242,7 @@ def _flask_origins(
 def _flask_methods(value: object, name: str, problems: list[ConfigProblem]) -> str | tuple[str, ...]:
     # flask-cors upper-cases the methods, and tests a preflight's method as a substring of their
     # comma-joined list: "GET, PUT" in one string therefore worked as two methods.
-    items = _LIST_SEPARATOR.split(value.strip()) if isinstance(value, str) else _items(value)
+    items = _LIST_SEPARATOR.split(value.strip()) if isinstance(value, str) else one_or_many(value)
     if items is None or not all(isinstance(item, str) for item in items):
         problems.append(wrong_type(name, value, "a list of method names"))
         return ()
@@ -322,7 +254,7 @@ def _flask_methods(value: object, name: str, problems: list[ConfigProblem]) -> s
 def _flask_allow_headers(
     value: object, name: str, problems: list[ConfigProblem]
 ) -> str | tuple[str, ...]:
-    items = _items(value)
+    items = one_or_many(value)
     if items is None:
         problems.append(wrong_type(name, value, "a string or a list of header names"))
         return ()
@@ -353,7 +285,7 @@ def _flask_expose_headers(value: object, name: str, problems: list[ConfigProblem
     if value is None:
         return ()
     # flask-cors sends a string as it is; browsers split the header value on commas.
-    items = [part.strip() for part in value.split(",")] if isinstance(value, str) else _items(value)
+    items = [part.strip() for part in value.split(",")] if isinstance(value, str) else one_or_many(value)
     if items is None or not all(isinstance(item, str) for item in items):
         problems.append(wrong_type(name, value, "a list of header names"))
         return ()
@@ -371,73 +303,4 @@ def _flask_max_age(value: object, name: str, problems: list[ConfigProblem]) -> i
     if value is None:
         return None
     problems.append(wrong_type(name, value, "a number of seconds or a timedelta"))
-    return None
-
-
-def _flask_resources(
-    value: object, name: str, problems: list[ConfigProblem]
-) -> list[tuple[str | re.Pattern[str], Mapping[str, object]]]:
-    """flask-cors' resources in the order it tries them."""
-    if isinstance(value, Mapping):
-        pairs = [(_flask_star(pattern), own) for pattern, own in value.items()]
-        bad = [(pattern, own) for pattern, own in pairs if not isinstance(own, Mapping)]
-        problems.extend(
-            wrong_type(f"{name}[{_label(pattern)!r}]", own, "a dict of options") for pattern, own in bad
-        )
-        # flask-cors 6.0.1+: literal paths first, then compiled regexes, then regex strings; more
-        # slashes first, then longer patterns; ties keep their order.
-        return sorted(
-            ((pattern, own) for pattern, own in pairs if isinstance(own, Mapping)),
-            key=lambda pair: _flask_precedence(pair[0]),
-        )
-    items = _items(value)
-    if items is None:
-        problems.append(wrong_type(name, value, "a path pattern, a list of them or a dict"))
-        return []
-    return [(_flask_star(pattern), {}) for pattern in items]
-
-
-def _flask_star(pattern: Any) -> Any:
-    # flask-cors reads the resource "*" as the regex ".*".
-    return ".*" if pattern == "*" else pattern
-
-
-def _flask_precedence(pattern: object) -> tuple[int, int, int, int]:
-    if isinstance(pattern, re.Pattern):
-        text = str(pattern.pattern)
-        return (1, 0, -text.count("/"), -len(text))
-    text = str(pattern)
-    regex = not _FLASK_REGEX_HINTS.isdisjoint(text)
-    return (int(regex), int(regex), -text.count("/"), -len(text))
-
-
-def _flask_path(
-    pattern: object, shown: str, problems: list[ConfigProblem]
-) -> str | re.Pattern[str] | None:
-    """A flask-cors resource pattern as a corsware one matching the same paths."""
-    if isinstance(pattern, str):
-        if _FLASK_REGEX_HINTS.isdisjoint(pattern):
-            return pattern  # a literal: flask-cors compared it with ==
-        if pattern in {".*", "/.*"}:
-            return "/*"
-        slash_star = _FLASK_SLASH_STAR.fullmatch(pattern)
-        if slash_star is not None:
-            # The deliberate difference: as a regex this was a prefix, so "/api/*" covered /apiary.
-            return f"{slash_star[1]}/*"
-        regex = compile_regex(
-            pattern, shown, problems, code="CORS-E008", invalid=_INVALID, fix="correct it, or remove it"
-        )
-        return None if regex is None else prefix_regex(regex)
-    if isinstance(pattern, re.Pattern) and isinstance(pattern.pattern, str):
-        return prefix_regex(pattern)
-    problems.append(wrong_type(shown, pattern, "a path string or a compiled str pattern"))
-    return None
-
-
-def _items(value: object) -> list[Any] | None:
-    """A peer's "one or many" value as a list, or None if it is neither."""
-    if isinstance(value, str | re.Pattern):
-        return [value]
-    if isinstance(value, Iterable):
-        return list(value)
     return None

@@ -1,0 +1,284 @@
+"""Why a browser blocks a request: Chromium's console wording for each failure, and the fix.
+
+The wording is Chromium 156's for fetch(), checked against a headless Chromium for each failure
+that a loopback server can provoke. The fixes name the header to send and the corsware option to set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "AUTHORIZATION_WARNING",
+    "Failure",
+    "allow_origin_mismatch",
+    "header_disallowed",
+    "invalid_allow_credentials",
+    "invalid_allow_origin_value",
+    "invalid_allow_private_network",
+    "method_disallowed",
+    "missing_allow_origin",
+    "missing_allow_private_network",
+    "multiple_allow_origin_values",
+    "preflight_disallowed_redirect",
+    "preflight_invalid_status",
+    "refused_preflight_fix",
+    "too_many_redirects",
+    "unparsable_allow_list",
+    "wildcard_origin_not_allowed",
+]
+
+_VALID_VALUE_HINT = " Have the server send the header with a valid value."
+_PREFLIGHT_PREFIX = "Response to preflight request doesn't pass access control check: "
+# Chromium prefixes only the failures of the preflight response itself (its IsPreflightError),
+# not those found when comparing the request with the preflight's lists.
+_UNPREFIXED_PREFLIGHT_FAILURES = frozenset(
+    [
+        "method-disallowed-by-preflight-response",
+        "header-disallowed-by-preflight-response",
+        "invalid-allow-methods-preflight-response",
+        "invalid-allow-headers-preflight-response",
+    ]
+)
+_PRIVATE_NETWORK_FIX = (
+    "Answer the preflight with 'Access-Control-Allow-Private-Network: true'. With corsware, "
+    "set allow_private_network=True for this path (only for origins you trust to reach a "
+    "private network)."
+)
+
+AUTHORIZATION_WARNING = (
+    "Authorization is allowed only by '*' in Access-Control-Allow-Headers. The Fetch Standard says "
+    "'*' never covers Authorization; browsers still allow it today (Chromium reports it as the "
+    "deprecation AuthorizationCoveredByWildcard), so this may stop working. Fix: list "
+    "Authorization in Access-Control-Allow-Headers. corsware reflects the requested names, so "
+    "allow_headers='*' in corsware is not affected."
+)
+"""The warning when a preflight lets Authorization through only by '*' (whatwg/fetch#1919)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Why a browser blocks a request.
+
+    Attributes:
+        code: a stable identifier named after Chromium's ``CorsError``, e.g.
+            ``"missing-allow-origin"``.
+        preflight: True when the preflight response failed, False when the actual response did.
+        reason: the sentence Chromium prints after "has been blocked by CORS policy: ".
+        fix: what to change on the server (or the page) so that the browser allows the request.
+    """
+
+    code: str
+    preflight: bool
+    reason: str
+    fix: str
+
+    def console_message(self, url: str, origin: str, *, redirected_from: str | None = None) -> str:
+        """The whole line Chromium logs to the console for a fetch() blocked by this failure."""
+        redirect = f"(redirected from '{redirected_from}') " if redirected_from else ""
+        prefixed = self.preflight and self.code not in _UNPREFIXED_PREFLIGHT_FAILURES
+        prefix = _PREFLIGHT_PREFIX if prefixed else ""
+        return (
+            f"Access to fetch at '{url}' {redirect}from origin '{origin}' has been blocked by CORS "
+            f"policy: {prefix}{self.reason}"
+        )
+
+
+def wildcard_origin_not_allowed(origin: str, *, preflight: bool) -> Failure:
+    """``Access-Control-Allow-Origin: *`` on a credentialed request."""
+    return Failure(
+        "wildcard-origin-not-allowed",
+        preflight,
+        "The value of the 'Access-Control-Allow-Origin' header in the response must not be "
+        "the wildcard '*' when the request's credentials mode is 'include'.",
+        f"A credentialed request needs 'Access-Control-Allow-Origin: {origin}' (the exact "
+        "origin) and 'Access-Control-Allow-Credentials: true'. With corsware, list the origin "
+        f"(origins=['{origin}']) and set allow_credentials=True; or, if the page needs no "
+        "cookies, drop credentials: 'include' from the fetch() call.",
+    )
+
+
+def missing_allow_origin(origin: str, *, preflight: bool) -> Failure:
+    """No ``Access-Control-Allow-Origin`` header at all."""
+    return Failure(
+        "missing-allow-origin",
+        preflight,
+        "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+        f"The server must answer with 'Access-Control-Allow-Origin: {origin}' (or '*' for a "
+        "public resource without credentials). With corsware, wrap the app in CORSMiddleware "
+        f"and allow the origin for this path: origins=['{origin}'].",
+    )
+
+
+def refused_preflight_fix(origin: str, method: str, unsafe: Sequence[str], status: int) -> str:
+    """The fix when a preflight got no ``Access-Control-Allow-Origin``: refused, or never reached."""
+    asked = f"origin {origin}, method {method}"
+    if unsafe:
+        asked += " and request headers " + ", ".join(unsafe)
+    return (
+        f"The preflight got HTTP {status} without Access-Control-Allow-Origin. Either the CORS "
+        f"layer refused it: allow {asked} for this path (corsware's 403 body says which one it "
+        "refused; `corsware explain` names the option to change). Or something in front of the "
+        "CORS layer answered it: the preflight is an OPTIONS request without cookies or "
+        "Authorization, so authentication, routing and proxies must let it through to the CORS "
+        "layer (put corsware outermost)."
+    )
+
+
+def invalid_allow_credentials(value: str | None, *, preflight: bool) -> Failure:
+    """``Access-Control-Allow-Credentials`` other than exactly ``true`` on a credentialed request."""
+    return Failure(
+        "invalid-allow-credentials",
+        preflight,
+        "The value of the 'Access-Control-Allow-Credentials' header in the response is "
+        f"'{value or ''}' which must be 'true' when the request's credentials "
+        "mode is 'include'.",
+        "Send 'Access-Control-Allow-Credentials: true' (exactly, lower case) on "
+        + ("the preflight response too" if preflight else "the response")
+        + ". With corsware, set allow_credentials=True for this path; or, if the page "
+        "needs no cookies, drop credentials: 'include' from the fetch() call.",
+    )
+
+
+def multiple_allow_origin_values(allow_origin: str, *, preflight: bool) -> Failure:
+    """``Access-Control-Allow-Origin`` holding a list, or sent more than once."""
+    return Failure(
+        "multiple-allow-origin-values",
+        preflight,
+        "The 'Access-Control-Allow-Origin' header contains multiple values "
+        f"'{allow_origin}', but only one is allowed." + _VALID_VALUE_HINT,
+        "Two layers each add Access-Control-Allow-Origin (the app and a CORS middleware, two "
+        "middlewares, or a proxy), or one sends a list. Send exactly one header with one "
+        "origin; corsware replaces any Access-Control-* headers the app set on its paths, so "
+        "remove the others.",
+    )
+
+
+def invalid_allow_origin_value(origin: str, allow_origin: str, *, preflight: bool) -> Failure:
+    """``Access-Control-Allow-Origin`` that does not parse as a URL."""
+    return Failure(
+        "invalid-allow-origin-value",
+        preflight,
+        f"The 'Access-Control-Allow-Origin' header contains the invalid value '{allow_origin}'."
+        + _VALID_VALUE_HINT,
+        f"Send a serialized origin, scheme://host[:port], exactly as the browser sends it in "
+        f"Origin: '{origin}'.",
+    )
+
+
+def allow_origin_mismatch(origin: str, allow_origin: str, *, preflight: bool) -> Failure:
+    """``Access-Control-Allow-Origin`` naming another origin."""
+    return Failure(
+        "allow-origin-mismatch",
+        preflight,
+        f"The 'Access-Control-Allow-Origin' header has a value '{allow_origin}' that is not equal "
+        "to the supplied origin." + _VALID_VALUE_HINT,
+        f"Access-Control-Allow-Origin must equal the request's Origin '{origin}' byte for byte "
+        "(lower-case scheme and host, no default port, no trailing slash or path). With corsware, "
+        f"add '{origin}' to origins for this path.",
+    )
+
+
+def preflight_disallowed_redirect(status: int, location: str) -> Failure:
+    """A preflight answered with a redirect."""
+    return Failure(
+        "preflight-disallowed-redirect",
+        True,
+        "Redirect is not allowed for a preflight request.",
+        f"The preflight got HTTP {status} to {location}. Browsers never "
+        "follow redirects on a preflight: call the final URL directly (check the scheme, host "
+        "and trailing slash).",
+    )
+
+
+def preflight_invalid_status(status: int) -> Failure:
+    """A preflight answered with a status outside 200-299."""
+    return Failure(
+        "preflight-invalid-status",
+        True,
+        "It does not have HTTP ok status.",
+        f"The preflight (OPTIONS, sent without cookies or Authorization) got HTTP {status}. "
+        "It must get 200 or 204: let the CORS layer answer OPTIONS preflights before "
+        "authentication, routing or method checks run (put corsware outermost).",
+    )
+
+
+def missing_allow_private_network(space: str) -> Failure:
+    """No ``Access-Control-Allow-Private-Network`` on a Private Network Access preflight."""
+    return Failure(
+        "preflight-missing-allow-private-network",
+        True,
+        "No 'Access-Control-Allow-Private-Network' header was present in the preflight "
+        f"response for this private network request targeting the `{space}` address space.",
+        _PRIVATE_NETWORK_FIX,
+    )
+
+
+def invalid_allow_private_network(space: str, value: str) -> Failure:
+    """``Access-Control-Allow-Private-Network`` other than ``true``."""
+    return Failure(
+        "preflight-invalid-allow-private-network",
+        True,
+        "The 'Access-Control-Allow-Private-Network' header in the preflight response for this "
+        f"private network request targeting the `{space}` address space had a value of "
+        f"'{value}',  not 'true'.",
+        _PRIVATE_NETWORK_FIX,
+    )
+
+
+def unparsable_allow_list(header: str) -> Failure:
+    """``Access-Control-Allow-Methods`` or ``-Headers`` that is not a list of tokens."""
+    return Failure(
+        "invalid-" + header.lower().removeprefix("access-control-") + "-preflight-response",
+        True,
+        f"Cannot parse {header} response header field in preflight response.",
+        f"{header} must be a comma-separated list of tokens (names without spaces or quotes), "
+        "e.g. 'GET, PUT' or 'Authorization, Content-Type'.",
+    )
+
+
+def method_disallowed(method: str, *, star_is_literal: bool) -> Failure:
+    """The preflight's ``Access-Control-Allow-Methods`` leaves the method out."""
+    if star_is_literal:
+        fix = (
+            f"'*' in Access-Control-Allow-Methods is a literal name, not a wildcard, for a "
+            f"credentialed request: list {method} explicitly."
+        )
+    else:
+        fix = f"Add {method} to Access-Control-Allow-Methods."
+    return Failure(
+        "method-disallowed-by-preflight-response",
+        True,
+        f"Method {method} is not allowed by Access-Control-Allow-Methods in preflight response.",
+        fix + f" With corsware: methods=[..., '{method}'] for this path.",
+    )
+
+
+def header_disallowed(name: str, *, star_is_literal: bool) -> Failure:
+    """The preflight's ``Access-Control-Allow-Headers`` leaves a CORS-unsafe request header out."""
+    fix = (
+        (
+            "'*' in Access-Control-Allow-Headers is a literal name, not a wildcard, for "
+            f"a credentialed request: list {name} explicitly."
+        )
+        if star_is_literal
+        else f"Add {name} to Access-Control-Allow-Headers."
+    )
+    return Failure(
+        "header-disallowed-by-preflight-response",
+        True,
+        f"Request header field {name} is not allowed by Access-Control-Allow-Headers in "
+        "preflight response.",
+        fix + f" With corsware: allow_headers=[..., '{name}'] for this path.",
+    )
+
+
+def too_many_redirects() -> Failure:
+    """The server redirected more than fetch()'s limit of 20 times."""
+    return Failure(
+        "too-many-redirects",
+        False,
+        "net::ERR_TOO_MANY_REDIRECTS",
+        "The server redirects in a loop: fix the redirect target.",
+    )

@@ -1,0 +1,1 @@
+"""Security hardening: property tests, advisory regressions, cost bounds and refused configurations."""
