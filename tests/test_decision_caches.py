@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from corsware import CORSPolicy, decision
-from corsware.decision import ResourceRules
+from corsware import CORSMiddleware, CORSPolicy, decision
+from corsware.decision import ResourceRules, cache_entries_for
 from corsware.headers import ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_ORIGIN
 from corsware.origins import MAX_ORIGIN_LENGTH
 
 
-def rules(**options: object) -> ResourceRules:
-    return ResourceRules("/api/*", CORSPolicy(**options))  # type: ignore[arg-type]
+def rules(cache_entries: int = decision._CACHE_ENTRIES, **options: object) -> ResourceRules:
+    policy = CORSPolicy(**options)  # type: ignore[arg-type]
+    return ResourceRules("/api/*", policy, cache_entries=cache_entries)
 
 
 def allow_origin(headers: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> str | None:
@@ -97,3 +98,38 @@ def test_request_header_answers_remembered(
     for _ in range(2):
         assert resource._allow_headers_for(request_headers) == expected
     assert (request_headers in resource._answers_by_request_headers) is remembered
+
+
+@pytest.mark.parametrize(
+    ("resources", "entries"),
+    [
+        pytest.param(0, 1024, id="no-resources"),
+        pytest.param(1, 1024, id="one-resource-capped"),
+        pytest.param(4, 1024, id="four-share-exactly"),
+        pytest.param(8, 512, id="eight-split-the-budget"),
+        pytest.param(200, 64, id="many-get-the-floor"),
+    ],
+)
+def test_cache_entries_share_one_budget(resources: int, entries: int) -> None:
+    assert cache_entries_for(resources) == entries
+
+
+def test_each_cache_keeps_to_the_entries_it_was_given() -> None:
+    resource = rules(cache_entries=8, origins="*", allow_headers="*")
+    for number in range(50):
+        resource.actual_headers(f"https://app{number}.example.com")
+        resource.preflight_headers("https://a.example", "PUT", f"x-{number}", private_network=None)
+        assert len(resource.remembered_origins) <= 8
+        assert len(resource._answers_by_request_headers) <= 8
+
+
+def test_the_middleware_divides_the_budget_among_its_resources() -> None:
+    def app(environ: object, start_response: object) -> list[bytes]:
+        return [b""]
+
+    patterns = {f"/r{number}/*": {"origins": "*"} for number in range(16)}
+    middleware = CORSMiddleware(app, resources=patterns)
+    for pattern in patterns:
+        rules = middleware._rules.lookup(pattern[:-2])
+        assert rules is not None
+        assert rules._cache_entries == decision.CACHE_BUDGET // 16

@@ -24,7 +24,7 @@ from corsware.headers import (
 from corsware.origins import MAX_ORIGIN_LENGTH, split_origin
 from corsware.policy import CORSPolicy, max_age_seconds
 
-__all__ = ["Decision", "Kind", "ResourceRules"]
+__all__ = ["CACHE_BUDGET", "Decision", "Kind", "ResourceRules", "cache_entries_for"]
 
 Kind: TypeAlias = Literal["preflight", "actual", "non-cors", "unmatched"]
 Headers: TypeAlias = tuple[tuple[str, str], ...]
@@ -47,8 +47,11 @@ _VARY_ACTUAL: Final = ("Vary", "Origin")
 
 # Answers are remembered per distinct request value so that repeat requests skip parsing and
 # matching. The keys come from clients, so each cache has a bounded number of bounded-length keys and
-# is emptied when full.
+# is emptied when full; the resources of one middleware share a budget of entries, so that a
+# configuration with many resources does not multiply the memory a client can make it hold.
+CACHE_BUDGET: Final = 4096
 _CACHE_ENTRIES: Final = 1024
+_MIN_CACHE_ENTRIES: Final = 64
 _CACHEABLE_REQUEST_HEADERS_LENGTH: Final = 256
 _UNCACHED: Final = object()
 
@@ -83,6 +86,14 @@ class Decision:
 UNMATCHED_DECISION: Final = Decision("unmatched", False, UNMATCHED)
 
 
+def cache_entries_for(resources: int) -> int:
+    """How many entries each answer cache of a resource may hold when ``resources`` share a budget.
+
+    :data:`CACHE_BUDGET` divided among the resources, at most 1,024 and at least 64 each.
+    """
+    return max(_MIN_CACHE_ENTRIES, min(_CACHE_ENTRIES, CACHE_BUDGET // max(1, resources)))
+
+
 class ResourceRules:
     """One resource's policy compiled into ready-made decisions and header values.
 
@@ -99,6 +110,7 @@ class ResourceRules:
         "_allowed_methods",
         "_allows_origin",
         "_answers_by_request_headers",
+        "_cache_entries",
         "_credentials",
         "_header_names",
         "_methods",
@@ -115,9 +127,13 @@ class ResourceRules:
         "remembered_origins",
     )
 
-    def __init__(self, label: str, policy: CORSPolicy) -> None:
-        """Precompute every header value of ``policy`` for the resource called ``label``."""
+    def __init__(self, label: str, policy: CORSPolicy, *, cache_entries: int = _CACHE_ENTRIES) -> None:
+        """Precompute every header value of ``policy`` for the resource called ``label``.
+
+        ``cache_entries`` bounds each of the resource's answer caches (see :func:`cache_entries_for`).
+        """
         self.label = label
+        self._cache_entries = cache_entries
         self.policy = policy
         credentials = policy.allow_credentials
         # Fetch §"CORS check": "*" is only a wildcard without credentials; with them, the origin is
@@ -219,7 +235,7 @@ class ResourceRules:
             headers = ((ACCESS_CONTROL_ALLOW_ORIGIN, origin), *self._actual_tail)
         # Over-long origins are never allowed and not worth remembering.
         if self._remember_origins and len(origin) <= MAX_ORIGIN_LENGTH:
-            if len(self.remembered_origins) >= _CACHE_ENTRIES:
+            if len(self.remembered_origins) >= self._cache_entries:
                 self.remembered_origins.clear()
             self.remembered_origins[origin] = headers
         return headers
@@ -288,7 +304,7 @@ class ResourceRules:
         else:
             answer = (self._allow_headers or ",".join(names)) if names else ""
         if len(request_headers) <= _CACHEABLE_REQUEST_HEADERS_LENGTH:
-            if len(self._answers_by_request_headers) >= _CACHE_ENTRIES:
+            if len(self._answers_by_request_headers) >= self._cache_entries:
                 self._answers_by_request_headers.clear()
             self._answers_by_request_headers[request_headers] = answer
         return answer

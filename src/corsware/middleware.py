@@ -17,6 +17,7 @@ from corsware.decision import (
     UNMATCHED_DECISION,
     Decision,
     ResourceRules,
+    cache_entries_for,
 )
 from corsware.errors import ConfigProblem, CORSConfigError, closest_name
 from corsware.headers import OWNED_NAME_INITIALS, escape, rewrite_response_headers
@@ -127,8 +128,12 @@ class CORSMiddleware:
             raise CORSConfigError(problems)
         self.resources: tuple[tuple[ResourcePattern, CORSPolicy], ...] = tuple(entries)
         """The resources as ``(pattern, policy)`` pairs, in the order they are tried."""
+        cache_entries = cache_entries_for(len(entries))
         self._rules = ResourceMap(
-            [(pattern, ResourceRules(_label(pattern), policy)) for pattern, policy in entries]
+            [
+                (pattern, ResourceRules(_label(pattern), policy, cache_entries=cache_entries))
+                for pattern, policy in entries
+            ]
         )
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -142,7 +147,7 @@ class CORSMiddleware:
         if origin is None:
             cors_headers = rules.non_cors_headers
         else:
-            if environ["REQUEST_METHOD"] == "OPTIONS":
+            if environ.get("REQUEST_METHOD") == "OPTIONS":
                 method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
                 if method is not None:
                     return _answer_preflight(rules, origin, method, environ, start_response)
