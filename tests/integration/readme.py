@@ -1,4 +1,4 @@
-"""The README's framework and server snippets, read from its ``frameworks`` section."""
+"""The README's framework and server snippets, read from its "Frameworks and servers" section."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import shlex
 from pathlib import Path
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-SECTION = re.compile(r"<!-- section: frameworks -->\n(.*?)(?=<!-- section: |\Z)", re.DOTALL)
+SECTION = re.compile(r"^## Frameworks and servers\n(.*?)(?=^## |\Z)", re.DOTALL | re.MULTILINE)
 CODE = re.compile(r"^```(\w+)\n(.*?)^```$", re.DOTALL | re.MULTILINE)
 
 
