@@ -169,9 +169,8 @@ class ResourceRules:
 
         self._methods = None if policy.methods == "*" else frozenset(policy.methods)
         # Every method that passes whatever the request: one set lookup settles the usual case.
-        self._allowed_methods = frozenset(
-            method for method in (*(self._methods or ()), *SAFELISTED_METHODS) if is_token(method)
-        )
+        # (Configured methods are tokens already: CORSPolicy refuses anything else.)
+        self._allowed_methods = frozenset((*(self._methods or ()), *SAFELISTED_METHODS))
         # Without credentials "*" covers every method; with them it is literal, so echo the one
         # requested (Fetch §"CORS-preflight fetch", step 7.5).
         self._allow_methods = (
