@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import logging
+from collections.abc import Callable
 
 import pytest
 
@@ -81,3 +82,61 @@ def test_long_values_are_truncated_in_logs(spy: SpyApp, caplog: pytest.LogCaptur
         )
     assert "...(5000 characters)" in caplog.records[0].getMessage()
     assert len(caplog.records[0].getMessage()) < 1000
+
+
+def _enable_on_corsware_logger(log: logging.Logger) -> None:
+    log.setLevel(logging.DEBUG)
+
+
+def _enable_on_root_only(log: logging.Logger) -> None:
+    log.setLevel(logging.NOTSET)
+    logging.getLogger().setLevel(logging.DEBUG)
+
+
+def _enable_then_disable_globally(log: logging.Logger) -> None:
+    log.setLevel(logging.DEBUG)
+    logging.disable(logging.DEBUG)
+
+
+def _enable_then_disable_the_logger(log: logging.Logger) -> None:
+    log.setLevel(logging.DEBUG)
+    log.disabled = True  # what dictConfig's disable_existing_loggers does
+
+
+LEVEL_CHANGES = [
+    pytest.param(_enable_on_corsware_logger, 1, id="DEBUG set on the corsware logger"),
+    pytest.param(_enable_on_root_only, 1, id="DEBUG set on the root logger only"),
+    pytest.param(_enable_then_disable_globally, 0, id="DEBUG set, then logging.disable(DEBUG)"),
+    pytest.param(_enable_then_disable_the_logger, 0, id="DEBUG set, then the logger disabled"),
+]
+
+
+@pytest.mark.parametrize(("change", "logged"), LEVEL_CHANGES)
+def test_a_level_change_applies_to_the_next_refusal(
+    spy: SpyApp, change: Callable[[logging.Logger], None], logged: int
+) -> None:
+    # The middleware reads the logger's remembered answer for DEBUG: that answer must follow every
+    # way a level can change, after refusals have been answered (and remembered) with DEBUG off.
+    log, root = logging.getLogger("corsware"), logging.getLogger()
+    saved = log.level, root.level, log.disabled
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    log.addHandler(handler)
+    middleware = CORSMiddleware(spy, origins=["https://trusted.example"])
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/x", "HTTP_ORIGIN": "https://evil.example"}
+    try:
+        log.setLevel(logging.INFO)
+        root.setLevel(logging.WARNING)
+        for _ in range(2):
+            middleware(dict(environ), lambda *args: None)
+        assert records == []
+        change(log)
+        middleware(dict(environ), lambda *args: None)
+        assert len(records) == logged
+    finally:
+        log.removeHandler(handler)
+        logging.disable(logging.NOTSET)
+        log.setLevel(saved[0])
+        root.setLevel(saved[1])
+        log.disabled = saved[2]

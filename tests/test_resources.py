@@ -327,7 +327,7 @@ def test_cache_is_consistent_across_repeated_lookups() -> None:
     assert first == ["api", "admin", None, None, None, "plus", None]
     for _ in range(3):
         assert [resource_map.lookup(path) for path in paths] == first
-    assert set(resource_map._cache) == set(paths)
+    assert set(resource_map.remembered) == set(paths)
 
 
 def test_cache_is_bounded_under_rotating_paths() -> None:
@@ -337,9 +337,9 @@ def test_cache_is_bounded_under_rotating_paths() -> None:
     for number in range(10_000):
         path = f"/api/{number}" if number % 2 else f"/other/{number}"
         assert resource_map.lookup(path) == ("api" if number % 2 else None)
-        largest = max(largest, len(resource_map._cache))
+        largest = max(largest, len(resource_map.remembered))
     assert largest == bound
-    assert 0 < len(resource_map._cache) <= bound
+    assert 0 < len(resource_map.remembered) <= bound
     # After the cache was cleared and refilled, answers are still right.
     assert resource_map.lookup("/api/1") == "api"
     assert resource_map.lookup("/exact") == "exact"
@@ -356,7 +356,7 @@ def test_long_paths_are_not_cached_but_resolved() -> None:
     assert resource_map.lookup(over_limit) == "api"
     assert resource_map.lookup(over_limit) == "api"
     assert resource_map.lookup(missing) is None
-    assert set(resource_map._cache) == {at_limit}
+    assert set(resource_map.remembered) == {at_limit}
 
 
 def test_deep_paths_beyond_configured_depth_resolve() -> None:

@@ -32,6 +32,12 @@ if TYPE_CHECKING:
 __all__ = ["CORSMiddleware", "PolicyOptions"]
 
 logger = logging.getLogger("corsware")
+_DEBUG: Final = logging.DEBUG
+# Logger.isEnabledFor keeps its answers in this dict and the logging module empties it whenever a level
+# changes, so a False found here is the logger's own current answer, read without a Python call on
+# every refused request; a True or a miss still asks the logger. Without it (another Python), the empty
+# default makes every check ask.
+_LEVEL_ANSWERS: Final[dict[int, bool]] = getattr(logger, "_cache", {})
 
 ResourcePattern = str | re.Pattern[str]
 ResourceSpec = Mapping[str, object] | CORSPolicy
@@ -135,6 +141,7 @@ class CORSMiddleware:
                 for pattern, policy in entries
             ]
         )
+        self._remembered_paths = self._rules.remembered
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Answer a preflight, or call the app and add CORS headers to its response (PEP 3333)."""
@@ -142,20 +149,29 @@ class CORSMiddleware:
         # request, so it builds nothing it does not send. Both call the same ResourceRules methods,
         # and tests/security/test_invariants.py::test_explain_agrees_with_what_the_middleware_sends
         # holds the two dispatches to the same answer on generated requests.
-        rules = self._rules.lookup(environ.get("PATH_INFO", ""))
+        path = environ.get("PATH_INFO", "")
+        # A remembered path skips the call; an uncovered one (remembered as None) takes it.
+        rules = self._remembered_paths.get(path) or self._rules.lookup(path)
         if rules is None:
             return self.app(environ, start_response)
         origin = environ.get("HTTP_ORIGIN")
         if origin is None:
             cors_headers = rules.non_cors_headers
         else:
-            if environ.get("REQUEST_METHOD") == "OPTIONS":
-                method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
-                if method is not None:
-                    return _answer_preflight(rules, origin, method, environ, start_response)
+            # Fetch §"CORS protocol": a preflight is OPTIONS with Origin and
+            # Access-Control-Request-Method; an OPTIONS without the latter is an ordinary request.
+            if (
+                "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ
+                and environ.get("REQUEST_METHOD") == "OPTIONS"
+            ):
+                return _answer_preflight(rules, origin, environ, start_response)
             cors_headers = rules.remembered_origins.get(origin) or rules.actual_headers(origin)
             # The level is checked here so that a refused origin costs no calls while DEBUG is off.
-            if cors_headers is rules.rejected_headers and logger.isEnabledFor(logging.DEBUG):
+            if (
+                cors_headers is rules.rejected_headers
+                and _LEVEL_ANSWERS.get(_DEBUG, True)
+                and logger.isEnabledFor(_DEBUG)
+            ):
                 _log_rejection(rules.rejected_actual(), environ)
 
         def start_cors_response(
@@ -253,15 +269,11 @@ class CORSMiddleware:
 
 
 def _answer_preflight(
-    rules: ResourceRules,
-    origin: str,
-    method: str,
-    environ: WSGIEnvironment,
-    start_response: StartResponse,
+    rules: ResourceRules, origin: str, environ: WSGIEnvironment, start_response: StartResponse
 ) -> Iterable[bytes]:
     answer = rules.preflight_headers(
         origin,
-        method,
+        environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"],
         environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
         environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
     )

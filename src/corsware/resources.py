@@ -139,7 +139,7 @@ class ResourceMap(Generic[T]):
     remembered in a cache whose size is bounded.
     """
 
-    __slots__ = ("_cache", "_depth", "_exact", "_prefixes", "_regexes", "_values")
+    __slots__ = ("_depth", "_exact", "_prefixes", "_regexes", "_values", "remembered")
 
     def __init__(self, entries: Sequence[tuple[str | re.Pattern[str], T]]) -> None:
         """Compile validated ``(pattern, value)`` entries; earlier entries win."""
@@ -157,20 +157,21 @@ class ResourceMap(Generic[T]):
             table.setdefault(parsed.base, index)
         self._regexes = tuple(regexes)
         self._depth = max((base.count("/") for base in self._prefixes), default=0)
-        self._cache: dict[str, T | None] = {}
+        self.remembered: dict[str, T | None] = {}
+        """:meth:`lookup` answers already given, by path (bounded): a lookup here saves the call."""
 
     def lookup(self, path: str) -> T | None:
         """The value of the first resource matching ``path`` (``PATH_INFO``), if any."""
-        value = self._cache.get(path, _UNCACHED)
+        value = self.remembered.get(path, _UNCACHED)
         if value is _UNCACHED:
             if path.count("/") > _MAX_RESOLVED_SEGMENTS and _DOT_SEGMENT.search(path):
                 return None
             index = self._find(resolve_dot_segments(path or "/"))
             value = None if index == _NO_MATCH else self._values[index]
             if len(path) <= _CACHEABLE_PATH_LENGTH:
-                if len(self._cache) >= _CACHE_ENTRIES:
-                    self._cache.clear()
-                self._cache[path] = value
+                if len(self.remembered) >= _CACHE_ENTRIES:
+                    self.remembered.clear()
+                self.remembered[path] = value
         return value  # type: ignore[return-value]
 
     def _find(self, path: str) -> int:
