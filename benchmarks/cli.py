@@ -7,11 +7,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from benchmarks import e2e, memory, micro, profiling, report, scale
+from benchmarks import e2e, floor, memory, micro, profiling, report, scale
 from benchmarks.scenario import KINDS
 from benchmarks.timing import Timer
 
-PARTS = ("micro", "scale", "memory", "e2e")
+PARTS = ("micro", "floor", "scale", "memory", "e2e")
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "micro" in parts:
         layers = tuple(args.layers.split(",")) if args.layers else None
         section(lambda: report.micro_tables(micro.run(timer, layers)))
+    if "floor" in parts:
+        section(lambda: report.floor_table(floor.run(timer)))
     if "scale" in parts:
         section(lambda: report.scale_table(scale.run(timer)))
     if "memory" in parts:

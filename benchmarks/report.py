@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from benchmarks import scenario
 from benchmarks.e2e import APPS, E2EResult, Round
+from benchmarks.floor import Step
 from benchmarks.memory import FLAT_BYTES, MemoryResult
 from benchmarks.micro import MicroResult
 from benchmarks.scale import ScaleCase
@@ -148,6 +149,20 @@ def micro_tables(result: MicroResult) -> tuple[str, list[Target]]:
     return "\n".join(text), targets
 
 
+def floor_table(steps: list[Step]) -> tuple[str, list[Target]]:
+    """The ladder of partial layers on a request without Origin; it has no targets of its own."""
+    wsgicors = next((step.seconds for step in steps if step.label.startswith("wsgicors")), None)
+    rows = [
+        [step.label, _us(step.seconds), "" if wsgicors is None else f"{step.seconds / wsgicors:.2f}x"]
+        for step in steps
+    ]
+    text = [
+        "Floor, no Origin: each rung adds one step of corsware's work on this request",
+        table(["layer", "own cost us", "vs wsgicors"], rows),
+    ]
+    return "\n".join(text), []
+
+
 def scale_table(cases: list[ScaleCase]) -> tuple[str, list[Target]]:
     """corsware's cost at each size, relative to the smallest size of the same series."""
     rows = []
@@ -256,6 +271,8 @@ def e2e_table(result: E2EResult) -> tuple[str, list[Target]]:
 
 def targets_table(targets: list[Target]) -> str:
     """Every target of the run, met or missed."""
+    if not targets:
+        return "Targets: none in the parts that ran"
     met = sum(target.met for target in targets)
     rows = [
         [target.name, target.measured, target.limit, "ok" if target.met else "MISSED"]

@@ -31,7 +31,8 @@ def run_harness(*args: str) -> str:
 @pytest.mark.timeout(90)
 def test_in_process_parts_run_and_corsware_enforces_the_shared_policy() -> None:
     output = run_harness("--skip", "e2e")
-    for heading in ("Own cost per request", "Ratios of own costs", "Scale:", "Memory:", "Targets:"):
+    headings = ("Own cost per request", "Ratios of own costs", "Floor, no Origin", "Scale:", "Memory:")
+    for heading in (*headings, "Targets:"):
         assert heading in output
     header = next(line for line in output.splitlines() if line.startswith("request kind"))
     assert "identity" in header
@@ -39,6 +40,16 @@ def test_in_process_parts_run_and_corsware_enforces_the_shared_policy() -> None:
     # The harness checks every layer's answers against the shared policy before timing it.
     assert "note: corsware" not in output
     assert "skipped corsware" not in output
+    floor = output.split("Floor, no Origin", 1)[1]
+    assert "+ look at each app header name" in floor
+    assert "\ncorsware " in floor
+
+
+@pytest.mark.timeout(90)
+def test_a_part_without_targets_says_so() -> None:
+    output = run_harness("--only", "floor")
+    assert "identity: wrap start_response" in output
+    assert output.rstrip().splitlines()[-3:-1] == ["Targets: none in the parts that ran", ""]
 
 
 @pytest.mark.timeout(90)
