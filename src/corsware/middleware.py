@@ -217,7 +217,6 @@ class CORSMiddleware:
             environ["HTTP_" + name.upper().replace("-", "_")] = value
         if origin is not None:
             environ["HTTP_ORIGIN"] = origin
-        decision = self._decide(environ)
         rules = self._rules.lookup(path)
         if rules is None:
             patterns = ", ".join(repr(_label(pattern)) for pattern, _ in self.resources)
@@ -226,46 +225,43 @@ class CORSMiddleware:
                 "app's response passes through without CORS headers. Fix: add a pattern that covers "
                 "it, such as '/api/*'"
             )
-        else:
-            detail = rules.describe(
-                decision,
-                environ.get("HTTP_ORIGIN"),
-                environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
-                environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-                environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+            return dataclasses.replace(UNMATCHED_DECISION, detail=detail)
+        decision = _decide(rules, environ)
+        detail = rules.describe(
+            decision,
+            environ.get("HTTP_ORIGIN"),
+            environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
+            environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+            environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+        )
+        if (
+            decision.allowed
+            and not rules.policy.allow_credentials
+            and ("HTTP_COOKIE" in environ or "HTTP_AUTHORIZATION" in environ)
+        ):
+            # The server cannot see a fetch's credentials mode, but these headers betray it.
+            detail += (
+                "; the request carries credentials, and a browser blocks a credentialed fetch "
+                "unless allow_credentials=True (with explicit origins)"
             )
-            if (
-                decision.allowed
-                and not rules.policy.allow_credentials
-                and ("HTTP_COOKIE" in environ or "HTTP_AUTHORIZATION" in environ)
-            ):
-                # The server cannot see a fetch's credentials mode, but these headers betray it.
-                detail += (
-                    "; the request carries credentials, and a browser blocks a credentialed fetch "
-                    "unless allow_credentials=True (with explicit origins)"
-                )
         return dataclasses.replace(decision, detail=detail)
 
-    def _decide(self, environ: Mapping[str, object]) -> Decision:
-        rules = self._rules.lookup(str(environ.get("PATH_INFO", "")))
-        if rules is None:
-            return UNMATCHED_DECISION
-        origin = environ.get("HTTP_ORIGIN")
-        if not isinstance(origin, str):
-            return rules.non_cors()
-        # Fetch §"CORS protocol": a preflight is OPTIONS with Origin and
-        # Access-Control-Request-Method; an OPTIONS without the latter is an ordinary request.
-        method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
-        if environ.get("REQUEST_METHOD") == "OPTIONS" and isinstance(method, str):
-            request_headers = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
-            private_network = environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK")
-            return rules.preflight(
-                origin,
-                method,
-                request_headers if isinstance(request_headers, str) else None,
-                private_network if isinstance(private_network, str) else None,
-            )
-        return rules.actual(origin)
+
+def _decide(rules: ResourceRules, environ: Mapping[str, str]) -> Decision:
+    origin = environ.get("HTTP_ORIGIN")
+    if origin is None:
+        return rules.non_cors()
+    # Fetch §"CORS protocol": a preflight is OPTIONS with Origin and
+    # Access-Control-Request-Method; an OPTIONS without the latter is an ordinary request.
+    method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
+    if method is not None and environ.get("REQUEST_METHOD") == "OPTIONS":
+        return rules.preflight(
+            origin,
+            method,
+            environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+            environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+        )
+    return rules.actual(origin)
 
 
 def _answer_preflight(
