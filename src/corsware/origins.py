@@ -191,18 +191,20 @@ def _check_host(host: str, any_subdomain: bool) -> tuple[str, str] | None:
             ascii_host = "the host in punycode (xn--...)"
         return "has a non-ASCII host; browsers send punycode", f"write the host as {ascii_host!r}"
     if host.startswith("[") and host.endswith("]"):
-        return _check_ipv6(host[1:-1], any_subdomain)
-    labels = host.removesuffix(".").split(".")
-    if not all(_LABEL.fullmatch(label) for label in labels):
-        return "has an invalid host", "write a host name such as 'app.example.com'"
-    if all(label.isdigit() for label in labels):
-        return _check_ipv4(host, any_subdomain)
-    return None
-
-
-def _check_ipv6(address: str, any_subdomain: bool) -> tuple[str, str] | None:
+        check_address, address = _check_ipv6, host[1:-1]
+    else:
+        labels = host.removesuffix(".").split(".")
+        if not all(_LABEL.fullmatch(label) for label in labels):
+            return "has an invalid host", "write a host name such as 'app.example.com'"
+        if not all(label.isdigit() for label in labels):
+            return None
+        check_address, address = _check_ipv4, host
     if any_subdomain:
         return "puts a subdomain wildcard on an IP address", "list the address itself"
+    return check_address(address)
+
+
+def _check_ipv6(address: str) -> tuple[str, str] | None:
     try:
         if "%" in address:  # a zone ID is local to one machine; browsers never send one
             raise ValueError(address)  # noqa: TRY301
@@ -214,14 +216,12 @@ def _check_ipv6(address: str, any_subdomain: bool) -> tuple[str, str] | None:
     return None
 
 
-def _check_ipv4(host: str, any_subdomain: bool) -> tuple[str, str] | None:
-    if any_subdomain:
-        return "puts a subdomain wildcard on an IP address", "list the address itself"
+def _check_ipv4(address: str) -> tuple[str, str] | None:
     try:
-        canonical = str(ipaddress.IPv4Address(host))
+        canonical = str(ipaddress.IPv4Address(address))
     except ValueError:
         return "has an invalid IPv4 address", "write a dotted-quad address such as '127.0.0.1'"
-    if canonical != host:  # pragma: no cover - ipaddress rejects every non-canonical dotted quad
+    if canonical != address:  # pragma: no cover - ipaddress rejects every non-canonical dotted quad
         return "has a non-canonical IPv4 address", f"write {canonical!r}"
     return None
 
