@@ -30,6 +30,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from corsware.errors import ConfigProblem, CORSConfigError, closest_name
+from corsware.resources import pattern_text
 from corsware.textconfig import (
     POLICY_SETTINGS,
     Scope,
@@ -180,7 +181,7 @@ def _add_resource(
     pattern = _pattern(key, table[key], f"{shown}.{key}", problems)
     if pattern is None:
         return
-    label = pattern if isinstance(pattern, str) else pattern.pattern
+    label = pattern_text(pattern)
     name = f"resources[{label!r}]"
     if name in scopes:
         problems.append(

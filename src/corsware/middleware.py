@@ -22,7 +22,13 @@ from corsware.decision import (
 from corsware.errors import ConfigProblem, CORSConfigError, closest_name
 from corsware.headers import OWNED_NAME_INITIALS, escape, rewrite_response_headers
 from corsware.policy import OPTION_NAMES, CORSPolicy, Origins, policy_from_options
-from corsware.resources import ResourceMap, parse_path_pattern, shadowing_problems
+from corsware.resources import (
+    ResourceMap,
+    parse_path_pattern,
+    pattern_text,
+    shadowing_problems,
+    shown_pattern,
+)
 
 if TYPE_CHECKING:
     from datetime import timedelta
@@ -121,7 +127,7 @@ class CORSMiddleware:
             resources = {}
         valid_patterns: list[ResourcePattern] = []
         for pattern, spec in resources.items():
-            where = f"resources[{_shown(pattern)!r}]"
+            where = f"resources[{shown_pattern(pattern)!r}]"
             pattern_problems = _pattern_problems(pattern, where)
             problems.extend(pattern_problems)
             if not pattern_problems:
@@ -137,7 +143,7 @@ class CORSMiddleware:
         cache_entries = cache_entries_for(len(entries))
         self._rules = ResourceMap(
             [
-                (pattern, ResourceRules(_label(pattern), policy, cache_entries=cache_entries))
+                (pattern, ResourceRules(pattern_text(pattern), policy, cache_entries=cache_entries))
                 for pattern, policy in entries
             ]
         )
@@ -219,7 +225,7 @@ class CORSMiddleware:
             environ["HTTP_ORIGIN"] = origin
         rules = self._rules.lookup(path)
         if rules is None:
-            patterns = ", ".join(repr(_label(pattern)) for pattern, _ in self.resources)
+            patterns = ", ".join(repr(pattern_text(pattern)) for pattern, _ in self.resources)
             detail = (
                 f"path {escape(path)} matches none of the resource patterns ({patterns}), so the "
                 "app's response passes through without CORS headers. Fix: add a pattern that covers "
@@ -286,14 +292,6 @@ def _answer_preflight(
     answer.extend(_ALLOWED_PREFLIGHT_CONTENT)
     start_response(ALLOWED_STATUS, answer)
     return [b""]
-
-
-def _label(pattern: ResourcePattern) -> str:
-    return pattern if isinstance(pattern, str) else pattern.pattern
-
-
-def _shown(pattern: object) -> object:
-    return pattern.pattern if isinstance(pattern, re.Pattern) else pattern
 
 
 def _pattern_problems(pattern: object, where: str) -> list[ConfigProblem]:

@@ -9,7 +9,14 @@ from typing import Final, Generic, TypeVar
 
 from corsware.errors import ConfigProblem
 
-__all__ = ["PathPattern", "ResourceMap", "parse_path_pattern", "resolve_dot_segments"]
+__all__ = [
+    "PathPattern",
+    "ResourceMap",
+    "parse_path_pattern",
+    "pattern_text",
+    "resolve_dot_segments",
+    "shown_pattern",
+]
 
 T = TypeVar("T")
 
@@ -101,6 +108,16 @@ def resolve_dot_segments(path: str) -> str:
     return resolved
 
 
+def pattern_text(pattern: str | re.Pattern[str]) -> str:
+    """A resource pattern as written: a compiled regex by its ``.pattern``."""
+    return pattern if isinstance(pattern, str) else pattern.pattern
+
+
+def shown_pattern(pattern: object) -> object:
+    """A resource pattern as the user wrote it, valid or not: a compiled regex by its ``.pattern``."""
+    return pattern.pattern if isinstance(pattern, re.Pattern) else pattern
+
+
 def shadowing_problems(patterns: Sequence[str | re.Pattern[str]]) -> list[ConfigProblem]:
     """Problems for string patterns that can never match because an earlier one covers them."""
     problems = []
@@ -113,7 +130,7 @@ def shadowing_problems(patterns: Sequence[str | re.Pattern[str]]) -> list[Config
             if (parsed is None and before.prefix and before.base == "") or (
                 parsed is not None and before.covers(parsed)
             ):
-                shown = pattern if isinstance(pattern, str) else pattern.pattern
+                shown = pattern_text(pattern)
                 problems.append(
                     ConfigProblem(
                         "CORS-E009",

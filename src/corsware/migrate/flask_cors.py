@@ -20,11 +20,11 @@ from corsware.migrate.flask_cors_resources import (
     answered_by_earlier,
     corsware_path,
     factored,
-    label,
     one_or_many,
     ordered_resources,
     reads_as_regex,
 )
+from corsware.resources import shown_pattern
 from corsware.textconfig import Scope, SettingsLayout, check_options
 
 __all__ = ["from_flask_cors"]
@@ -98,7 +98,7 @@ def from_flask_cors(
     originals: dict[str | re.Pattern[str], tuple[str, object]] = {}
     scopes: dict[str, Scope] = {}
     for pattern, own in ordered_resources(merged["resources"], names["resources"], problems):
-        shown = f"{names['resources']}[{label(pattern)!r}]"
+        shown = f"{names['resources']}[{shown_pattern(pattern)!r}]"
         known = {key: own[key] for key in own if key in _FLASK_DEFAULTS}
         problems.extend(
             _flask_unknown(f"{shown}.{key}", own[key], _FLASK_DEFAULTS)
@@ -111,7 +111,7 @@ def from_flask_cors(
         if converted is not None and converted not in entries:
             entries[converted], originals[converted] = policy, (shown, pattern)
             renames = {_CORSWARE_NAMES.get(key, key): name for key, name in own_names.items()}
-            scopes[f"resources[{label(converted)!r}]"] = Scope(
+            scopes[f"resources[{shown_pattern(converted)!r}]"] = Scope(
                 "", shown, frozenset(renames), origin_names, renames
             )
     problems.extend(answered_by_earlier(entries, originals))

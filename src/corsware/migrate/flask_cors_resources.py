@@ -12,7 +12,7 @@ from typing import Any, Final
 
 from corsware.errors import ConfigProblem
 from corsware.migrate.common import prefix_regex, unsafe, wrong_type
-from corsware.resources import parse_path_pattern
+from corsware.resources import parse_path_pattern, shown_pattern
 from corsware.textconfig import compile_regex
 
 __all__ = [
@@ -20,7 +20,6 @@ __all__ = [
     "answered_by_earlier",
     "corsware_path",
     "factored",
-    "label",
     "one_or_many",
     "ordered_resources",
     "reads_as_regex",
@@ -49,11 +48,6 @@ def one_or_many(value: object) -> list[Any] | None:
     return None
 
 
-def label(pattern: object) -> object:
-    """A resource pattern as the user wrote it: a string, or a compiled pattern's source."""
-    return pattern.pattern if isinstance(pattern, re.Pattern) else pattern
-
-
 def ordered_resources(
     value: object, name: str, problems: list[ConfigProblem]
 ) -> list[tuple[str | re.Pattern[str], Mapping[str, object]]]:
@@ -62,7 +56,8 @@ def ordered_resources(
         pairs = [(_flask_star(pattern), own) for pattern, own in value.items()]
         bad = [(pattern, own) for pattern, own in pairs if not isinstance(own, Mapping)]
         problems.extend(
-            wrong_type(f"{name}[{label(pattern)!r}]", own, "a dict of options") for pattern, own in bad
+            wrong_type(f"{name}[{shown_pattern(pattern)!r}]", own, "a dict of options")
+            for pattern, own in bad
         )
         # flask-cors 6.0.1+: literal paths first, then compiled regexes, then regex strings; more
         # slashes first, then longer patterns; ties keep their order.
@@ -161,7 +156,7 @@ def answered_by_earlier(
                 problems.append(
                     unsafe(
                         shown,
-                        label(written),
+                        shown_pattern(written),
                         f"never applied to paths such as {sample!r}: flask-cors sorts resources by "
                         f"kind, slashes and length and tried {originals[earlier][0]} first, so its "
                         "options answered instead (CVE-2024-6839)",
