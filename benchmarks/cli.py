@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from benchmarks import e2e, floor, memory, micro, profiling, report, scale
+from benchmarks.floor import Step
+from benchmarks.micro import MicroResult
+from benchmarks.scale import ScaleCase
 from benchmarks.scenario import KINDS
 from benchmarks.timing import Timer
 
@@ -79,6 +84,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--check", action="store_true", help="exit with status 1 when a target is missed"
     )
     parser.add_argument(
+        "--charts",
+        type=Path,
+        metavar="DIR",
+        help="also write SVG charts of the main table, the scale and the floor parts into DIR"
+        " (needs matplotlib)",
+    )
+    parser.add_argument(
         "--profile",
         choices=[kind.key for kind in KINDS],
         help="instead of timing, show where one request kind's time goes (cProfile)",
@@ -92,6 +104,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.profile:
         print(profiling.run(args.profile))
         return 0
+    if args.charts is not None:
+        try:
+            from benchmarks import charts  # noqa: PLC0415 - matplotlib only when charts are asked for
+        except ImportError as error:
+            print(
+                f"--charts needs matplotlib, which cannot be imported here ({error});"
+                " pip install matplotlib, or pip install -e '.[bench]'",
+                file=sys.stderr,
+            )
+            return 2
     mode = MODES[args.mode]
     parts = [part for part in (args.only or PARTS) if part not in args.skip]
     timer = Timer(repeats=args.repeats or mode.repeats, seconds=mode.seconds)
@@ -107,25 +129,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     targets: list[report.Target] = []
 
-    def section(run: Callable[[], tuple[str, list[report.Target]]]) -> None:
-        text, found = run()
+    def section(text: str, found: list[report.Target]) -> None:
         print()
         print(text, flush=True)
         targets.extend(found)
 
+    micro_result: MicroResult | None = None
+    floor_steps: list[Step] | None = None
+    scale_cases: list[ScaleCase] | None = None
     if "micro" in parts:
         layers = tuple(args.layers.split(",")) if args.layers else None
-        section(lambda: report.micro_tables(micro.run(timer, layers)))
+        micro_result = micro.run(timer, layers)
+        section(*report.micro_tables(micro_result))
     if "floor" in parts:
-        section(lambda: report.floor_table(floor.run(timer)))
+        floor_steps = floor.run(timer)
+        section(*report.floor_table(floor_steps))
     if "scale" in parts:
-        section(lambda: report.scale_table(scale.run(timer)))
+        scale_cases = scale.run(timer)
+        section(*report.scale_table(scale_cases))
     if "memory" in parts:
         requests = args.memory_requests or mode.memory_requests
-        section(lambda: report.memory_table(memory.run(requests)))
+        section(*report.memory_table(memory.run(requests)))
     if "e2e" in parts:
         section(
-            lambda: report.e2e_table(
+            *report.e2e_table(
                 e2e.run(
                     rounds=args.e2e_rounds or mode.e2e_rounds,
                     seconds=args.e2e_seconds or mode.e2e_seconds,
@@ -135,6 +162,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     print()
     print(report.targets_table(targets))
+    if args.charts is not None:
+        written = charts.write(args.charts, micro_result, floor_steps, scale_cases)
+        print()
+        if written:
+            print("Charts: " + ", ".join(str(path) for path in written))
+        else:
+            print("Charts: none; they come from the micro, scale and floor parts, and none of them ran")
     print(f"\n(ran for {time.monotonic() - started:.0f} s)")
     missed = any(not target.met for target in targets)
     return 1 if args.check and missed else 0

@@ -9,6 +9,7 @@ from typing import Any
 from benchmarks import peers, scenario
 from benchmarks.apps import IdentityMiddleware, bare_wsgi_app, corsware_app
 from benchmarks.drivers import Call, Response, asgi_call, asgi_response, wsgi_call, wsgi_response
+from benchmarks.minimal import minimal_cors
 from benchmarks.timing import Timer
 
 
@@ -27,12 +28,17 @@ def _identity() -> tuple[Any, Any]:
     return bare_wsgi_app, IdentityMiddleware(bare_wsgi_app)
 
 
+def _minimal() -> tuple[Any, Any]:
+    return bare_wsgi_app, minimal_cors(bare_wsgi_app)
+
+
 def _corsware() -> tuple[Any, Any]:
     return bare_wsgi_app, corsware_app()
 
 
 LAYERS = (
     Layer("identity", None, "wsgi", "WSGI app", _identity),
+    Layer("minimal", None, "wsgi", "WSGI app", _minimal),
     Layer("corsware", "corsware", "wsgi", "WSGI app", _corsware),
     Layer("wsgicors", "wsgicors", "wsgi", "WSGI app", peers.wsgicors),
     Layer("starlette", "starlette", "asgi", "ASGI app", peers.starlette),

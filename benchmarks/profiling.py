@@ -15,6 +15,7 @@ from typing import Any
 from benchmarks import peers, scenario
 from benchmarks.apps import IdentityMiddleware, bare_wsgi_app, corsware_app
 from benchmarks.drivers import wsgi_call
+from benchmarks.minimal import minimal_cors
 
 REQUESTS = 200_000
 
@@ -36,11 +37,12 @@ def _profile(app: Any, kind: scenario.RequestKind, requests: int) -> str:
 
 def run(kind_key: str, requests: int = REQUESTS) -> str:
     """cProfile tables for ``requests`` requests of one kind through the bare app, the identity
-    middleware, corsware and wsgicors (when installed)."""
+    middleware, the minimal layer, corsware and wsgicors (when installed)."""
     kind = next(kind for kind in scenario.KINDS if kind.key == kind_key)
     apps: dict[str, Any] = {
         "bare WSGI app": bare_wsgi_app,
         "identity": IdentityMiddleware(bare_wsgi_app),
+        "minimal": minimal_cors(bare_wsgi_app),
         "corsware": corsware_app(),
     }
     with contextlib.suppress(ImportError):

@@ -16,9 +16,23 @@ APP = "http://localhost:3000"
 CASES = [
     pytest.param({}, "GET", APP, {"Access-Control-Allow-Origin": "*"}, id="default policy sends '*'"),
     pytest.param({}, "HEAD", APP, {"Access-Control-Allow-Origin": "*"}, id="HEAD like GET"),
-    pytest.param({}, "GET", "null", {}, id="null is not covered by '*'"),
-    pytest.param({}, "GET", "http://a.example\r\nX-Injected: 1", {}, id="CRLF in origin"),
-    pytest.param({}, "GET", "", {}, id="empty Origin header"),
+    pytest.param({}, "GET", "null", {"Access-Control-Allow-Origin": "*"}, id="'*' covers null"),
+    pytest.param(
+        {},
+        "GET",
+        "http://a.example\r\nX-Injected: 1",
+        {"Access-Control-Allow-Origin": "*"},
+        id="CRLF in origin: '*' all the same, nothing echoed",
+    ),
+    pytest.param({}, "GET", "", {"Access-Control-Allow-Origin": "*"}, id="empty Origin header"),
+    pytest.param({"origins": [APP, "https://*.example"]}, "GET", "null", {}, id="null needs listing"),
+    pytest.param(
+        {"origins": ["https://*.example"]},
+        "GET",
+        "https://a.example\r\nX-Injected: 1",
+        {},
+        id="CRLF in origin under a wildcard",
+    ),
     pytest.param(
         {"origins": [APP]}, "POST", APP, {"Access-Control-Allow-Origin": APP}, id="listed origin"
     ),
@@ -76,11 +90,16 @@ def test_actual_request_headers(
     origin: str,
     expected: dict[str, str],
 ) -> None:
-    """The app always answers; only an allowed origin gets Access-Control-* headers."""
+    """The app always answers; only an allowed origin gets Access-Control-* headers.
+
+    A resource open to any origin without credentials answers every request alike, so it needs no
+    Vary; every other resource varies on Origin.
+    """
     response = client(**options).request("/r", method=method, headers={"Origin": origin})
     assert response.status_int == 200
     assert cors_headers(response) == expected
-    assert response.headers["Vary"] == "Origin"
+    any_origin = options.get("origins", "*") == "*"
+    assert response.headers.get("Vary") == (None if any_origin else "Origin")
     assert spy.called
 
 
@@ -128,11 +147,26 @@ def test_vary_origin_is_merged_never_duplicated(
     assert response.headers.getall("Vary") == [expected]
 
 
-def test_any_origin_policy_also_varies_on_origin(spy: SpyApp) -> None:
-    """Even '*' depends on the origin: null and malformed origins get nothing."""
-    app = webtest.TestApp(CORSMiddleware(spy), lint=True)
-    assert app.get("/r").headers["Vary"] == "Origin"
-    assert cors_headers(app.get("/r")) == {}
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param({}, id="no Origin"),
+        pytest.param({"Origin": APP}, id="an origin"),
+        pytest.param({"Origin": "null"}, id="null"),
+        pytest.param({"Origin": "HTTPS://MALFORMED"}, id="malformed"),
+    ],
+)
+def test_any_origin_resource_answers_star_to_every_request_without_vary(
+    spy: SpyApp, headers: dict[str, str]
+) -> None:
+    """Fetch §"CORS protocol and HTTP caches": '*' is static, so a shared cache keeps one copy."""
+    app = webtest.TestApp(CORSMiddleware(spy, expose_headers=["X-Total"]), lint=True)
+    response = app.get("/r", headers=headers)
+    assert cors_headers(response) == {
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Expose-Headers": "X-Total",
+    }
+    assert "Vary" not in response.headers
 
 
 APP_CORS_HEADERS = [

@@ -83,13 +83,15 @@ def test_cve_2024_6839_variant_shadowed_string_pattern_is_a_config_error(spy: Sp
         ),
     ],
 )
-def test_cve_2020_25032_dot_segments_are_judged_by_where_they_lead(spy: SpyApp, path: str) -> None:
-    """flask-cors matched /api/../foo against the /api/* policy."""
+def test_cve_2020_25032_dot_segments_that_change_the_resource_grant_nothing(
+    spy: SpyApp, path: str
+) -> None:
+    """flask-cors matched /api/../foo against the /api/* policy; corsware grants neither reading."""
     middleware = CORSMiddleware(
         spy, resources={"/public/*": {"origins": "*"}, "/admin/*": {"origins": [TRUSTED]}}
     )
     assert cors_headers(get(middleware, path, EVIL)) == {}
-    assert cors_headers(get(middleware, path, TRUSTED)) == {"Access-Control-Allow-Origin": TRUSTED}
+    assert cors_headers(get(middleware, path, TRUSTED)) == {}
 
 
 def test_double_decoding_never_happens(spy: SpyApp) -> None:
@@ -190,11 +192,6 @@ def test_portswigger_reflect_any_origin_with_credentials_is_refused(
     """Django-cors-headers, Starlette, express and wsgicors reflect any origin with credentials."""
     with pytest.raises(CORSConfigError, match="CORS-E004"):
         CORSMiddleware(spy, allow_credentials=True, **options)
-
-
-def test_portswigger_null_origin_is_not_trusted_by_default(spy: SpyApp) -> None:
-    """Sandboxed iframes send Origin: null on demand; '*' must not cover it."""
-    assert cors_headers(get(CORSMiddleware(spy), "/", "null")) == {}
 
 
 @pytest.mark.parametrize(

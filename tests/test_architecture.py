@@ -13,10 +13,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "corsware"
 # Each layer may import from the layers before it, never from its own or a later one. Modules in
 # one subpackage may also import each other.
 LAYERS: list[set[str]] = [
-    {"errors", "headers", "publicsuffix", "browser"},
+    {"errors", "headers", "hosts", "memo", "publicsuffix", "browser"},
     {"origins", "resources"},
+    {"probes"},
+    {"credentials"},
     {"policy"},
-    {"decision"},
+    {"configuration", "decision"},
+    {"explanation"},
     {"middleware"},
     {""},  # the package itself: corsware/__init__.py, which re-exports the core
     {"textconfig"},
@@ -30,11 +33,17 @@ LAYERS: list[set[str]] = [
 STANDARD_LIBRARY_ONLY = {
     "errors",
     "headers",
+    "hosts",
+    "memo",
     "publicsuffix",
     "origins",
     "resources",
+    "probes",
+    "credentials",
     "policy",
+    "configuration",
     "decision",
+    "explanation",
     "middleware",
     "",
     "browser",

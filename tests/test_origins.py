@@ -186,9 +186,19 @@ def test_split_origin_rejects_malformed(origin: str) -> None:
             id="80-is-not-default-for-https",
         ),
         pytest.param(
-            "https://example.123",
-            OriginPattern("https", "example.123", None, any_subdomain=False, any_port=False),
-            id="numeric-tld-but-not-all-numeric",
+            "https://-a.example",
+            OriginPattern("https", "-a.example", None, any_subdomain=False, any_port=False),
+            id="leading-hyphen-as-browsers-send-it",
+        ),
+        pytest.param(
+            "https://a-.example",
+            OriginPattern("https", "a-.example", None, any_subdomain=False, any_port=False),
+            id="trailing-hyphen-as-browsers-send-it",
+        ),
+        pytest.param(
+            "http://[::ffff:c0a8:1]",
+            OriginPattern("http", "[::ffff:c0a8:1]", None, any_subdomain=False, any_port=False),
+            id="ipv4-mapped-ipv6-as-browsers-send-it",
         ),
     ],
 )
@@ -251,12 +261,32 @@ def test_parse_origin_pattern_accepts(text: str, expected: OriginPattern) -> Non
         pytest.param(
             "https://" + "a" * 64 + "\u00fc.com",
             "non-ASCII",
-            "punycode (xn--...)",
-            id="non-ascii-not-encodable",
+            "'xn--" + "a" * 64 + "-ewg.com'",
+            id="non-ascii-long-label",
+        ),
+        pytest.param(
+            "https://stra\u00dfe.de", "non-ASCII", "'xn--strae-oqa.de'", id="idna-non-transitional"
+        ),
+        pytest.param(
+            "https://B\u00fccher.example",
+            "non-ASCII",
+            "'xn--bcher-kva.example'",
+            id="non-ascii-upper-case",
+        ),
+        pytest.param(
+            "https://example.123", "invalid IPv4", "'127.0.0.1'", id="numeric-last-label-is-ipv4"
+        ),
+        pytest.param(
+            "http://0x7f000001", "non-canonical IPv4", "'127.0.0.1'", id="hex-ipv4-as-one-number"
+        ),
+        pytest.param("http://1.2.3.0x4", "non-canonical IPv4", "'1.2.3.4'", id="hex-last-part"),
+        pytest.param(
+            "http://[::ffff:192.168.0.1]",
+            "non-canonical IPv6",
+            "'[::ffff:c0a8:1]'",
+            id="ipv4-mapped-dotted-tail",
         ),
         pytest.param("https://a..example", "invalid host", "app.example.com", id="empty-label"),
-        pytest.param("https://-a.example", "invalid host", "app.example.com", id="leading-hyphen"),
-        pytest.param("https://a-.example", "invalid host", "app.example.com", id="trailing-hyphen"),
         pytest.param("https://a\x00.example", "invalid host", "app.example.com", id="nul"),
         pytest.param("https://a%41.example", "invalid host", "app.example.com", id="percent"),
         pytest.param("https://*.", "invalid host", "app.example.com", id="wildcard-of-nothing"),
@@ -271,8 +301,9 @@ def test_parse_origin_pattern_accepts(text: str, expected: OriginPattern) -> Non
         ),
         pytest.param("http://*.1.2.3.4", "wildcard on an IP", "address itself", id="wildcard-on-ipv4"),
         pytest.param("http://999.1.1.1", "invalid IPv4", "'127.0.0.1'", id="ipv4-999"),
-        pytest.param("http://127.1", "invalid IPv4", "'127.0.0.1'", id="ipv4-short"),
-        pytest.param("http://01.2.3.4", "invalid IPv4", "'127.0.0.1'", id="ipv4-leading-zero"),
+        pytest.param("http://127.1", "non-canonical IPv4", "'127.0.0.1'", id="ipv4-short"),
+        pytest.param("http://01.2.3.4", "non-canonical IPv4", "'1.2.3.4'", id="ipv4-leading-zero"),
+        pytest.param("http://010.0.0.1", "non-canonical IPv4", "'8.0.0.1'", id="ipv4-octal"),
     ],
 )
 def test_parse_origin_pattern_errors(text: str, in_message: str, in_fix: str) -> None:
@@ -411,7 +442,7 @@ ALWAYS = re.compile(r".*")
     [
         pytest.param(OriginMatcher(null=True), True, id="listed"),
         pytest.param(OriginMatcher(), False, id="empty-matcher"),
-        pytest.param(OriginMatcher(any_origin=True), False, id="any-origin"),
+        pytest.param(OriginMatcher(any_origin=True), True, id="any-origin-answers-null-alike"),
         pytest.param(OriginMatcher(regexes=[ALWAYS]), False, id="regex-matching-everything"),
         pytest.param(OriginMatcher(regexes=[re.compile("null")]), False, id="regex-null"),
         pytest.param(OriginMatcher(predicate=lambda _: True), False, id="callable-true"),
@@ -442,23 +473,22 @@ def test_null_is_case_sensitive(origin: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("origin", "allowed"),
+    "origin",
     [
-        pytest.param("https://anything.example", True, id="well-formed"),
-        pytest.param("http://localhost:3000", True, id="with-port"),
-        pytest.param("chrome-extension://abc", True, id="custom-scheme"),
-        pytest.param("", False, id="empty"),
-        pytest.param("https://a.example\r\nX: 1", False, id="crlf"),
-        pytest.param("https://A.example", False, id="upper-case"),
-        pytest.param("https://a.example/", False, id="trailing-slash"),
-        pytest.param("https://evil.com\\@example.com", False, id="userinfo"),
-        pytest.param("https://a.example,https://b.example", False, id="comma-joined"),
-        pytest.param("https://" + "a" * MAX_ORIGIN_LENGTH, False, id="too-long"),
-        pytest.param("*", False, id="star"),
+        pytest.param("https://anything.example", id="well-formed"),
+        pytest.param("http://localhost:3000", id="with-port"),
+        pytest.param("chrome-extension://abc", id="custom-scheme"),
+        pytest.param("null", id="null"),
+        pytest.param("", id="empty"),
+        pytest.param("https://a.example\r\nX: 1", id="crlf"),
+        pytest.param("https://A.example", id="upper-case"),
+        pytest.param("https://" + "a" * MAX_ORIGIN_LENGTH, id="too-long"),
+        pytest.param("*", id="star"),
     ],
 )
-def test_any_origin_rejects_malformed(origin: str, allowed: bool) -> None:
-    assert OriginMatcher(any_origin=True).allows(origin) is allowed
+def test_any_origin_answers_every_value_alike(origin: str) -> None:
+    """'*' is public: every Origin value gets the same '*', none is echoed, so none is refused."""
+    assert OriginMatcher(any_origin=True).allows(origin) is True
 
 
 @pytest.mark.parametrize(

@@ -144,7 +144,7 @@ def test_ini_without_cors_settings_allows_any_origin_without_credentials(tmp_pat
             id="misspelt setting and bad path",
         ),
         pytest.param(
-            "origin_regexes = https://[a-z]+\\.test .*\nallow_credentials = true",
+            "origin_regexes = https://[a-z]+\\.example\\.test .*\nallow_credentials = true",
             [("origin_regexes[1]", "CORS-E004")],
             id="credentials with a regex admitting everyone",
         ),

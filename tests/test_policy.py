@@ -245,15 +245,19 @@ VALID = [
 
 @pytest.mark.parametrize(("options", "expected"), VALID)
 def test_valid_options_are_normalised(options: dict[str, Any], expected: dict[str, Any]) -> None:
+    """The compiled form holds normalised values; the policy keeps what was written."""
     policy = CORSPolicy(**options)
     for name, value in expected.items():
-        assert getattr(policy, name) == value
+        assert getattr(policy.compiled, name) == value
 
 
-def test_policy_is_frozen_hashable_and_comparable() -> None:
+def test_policy_is_frozen_and_compiles_to_comparable_values() -> None:
+    """Policies written differently but allowing the same compile to equal, hashable values."""
     policy = CORSPolicy(origins=["https://a.example"], max_age=timedelta(seconds=60))
-    assert policy == CORSPolicy(origins=("https://a.example",), max_age=timedelta(seconds=60))
-    assert hash(policy) == hash(CORSPolicy(origins=["https://a.example"], max_age=timedelta(seconds=60)))
+    other = CORSPolicy(origins=("https://a.example",), max_age=60)
+    assert policy.origins == ["https://a.example"]
+    assert policy.compiled == other.compiled
+    assert hash(policy.compiled) == hash(other.compiled)
     with pytest.raises(AttributeError):
         policy.origins = "*"  # type: ignore[misc]
 
@@ -272,14 +276,17 @@ def test_resources_inherit_keyword_defaults_and_policies_stand_alone(spy: SpyApp
         expose_headers=["X-Total"],
     )
     policies = dict(middleware.resources)
-    assert policies["/api/admin/*"] == CORSPolicy(
-        origins=["https://admin.example"],
-        allow_credentials=True,
-        max_age=600,
-        expose_headers=["X-Total"],
+    assert (
+        policies["/api/admin/*"]
+        == CORSPolicy(
+            origins=["https://admin.example"],
+            allow_credentials=True,
+            max_age=600,
+            expose_headers=["X-Total"],
+        ).compiled
     )
     assert policies["/api/*"].max_age == 600
-    assert policies["/public/*"] == CORSPolicy(origins="*")
+    assert policies["/public/*"] == CORSPolicy(origins="*").compiled
     assert [pattern for pattern, _ in middleware.resources][:3] == [
         "/api/admin/*",
         "/api/*",
@@ -289,7 +296,7 @@ def test_resources_inherit_keyword_defaults_and_policies_stand_alone(spy: SpyApp
 
 def test_no_options_allows_any_origin_on_every_path(spy: SpyApp) -> None:
     middleware = CORSMiddleware(spy)
-    assert middleware.resources == (("/*", CORSPolicy()),)
+    assert middleware.resources == (("/*", CORSPolicy().compiled),)
     assert middleware.app is spy
 
 
@@ -297,5 +304,5 @@ def test_allows_origin_and_allows_any_origin() -> None:
     policy = CORSPolicy(origins=["https://a.example"])
     assert policy.allows_origin("https://a.example")
     assert not policy.allows_origin("https://b.example")
-    assert not policy.allows_any_origin
-    assert CORSPolicy().allows_any_origin
+    assert not policy.compiled.allows_any_origin
+    assert CORSPolicy().compiled.allows_any_origin

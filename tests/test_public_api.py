@@ -20,8 +20,10 @@ def test_all_is_sorted_and_complete() -> None:
         "CORSConfigWarning",
         "CORSMiddleware",
         "CORSPolicy",
+        "CompiledPolicy",
         "ConfigProblem",
         "Decision",
+        "ErrorCode",
     }
     for name in corsware.__all__:
         assert getattr(corsware, name).__doc__

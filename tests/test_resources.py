@@ -6,14 +6,14 @@ import re
 
 import pytest
 
-from corsware import resources
-from corsware.errors import ConfigProblem, CORSConfigError, closest_name
+from corsware import CORSConfigError
+from corsware.configuration import compile_configuration
 from corsware.resources import (
     PathPattern,
     ResourceMap,
     parse_path_pattern,
     resolve_dot_segments,
-    shadowing_problems,
+    wsgi_path,
 )
 
 # --------------------------------------------------------------------------------------------------
@@ -165,7 +165,6 @@ def test_path_pattern_covers(first: str, second: str, covers: bool) -> None:
         pytest.param(["/api/*", "/api/admin/*"], [("/api/admin/*", "/api/*")], id="prefix-first"),
         pytest.param(["/*", "/api"], [("/api", "/*")], id="everything-first"),
         pytest.param(["/*", re.compile(r"/api/.*")], [(r"/api/.*", "/*")], id="everything-before-regex"),
-        pytest.param(["/api", "/api"], [("/api", "/api")], id="exact-duplicate"),
         pytest.param(["/api/*", "/api"], [("/api", "/api/*")], id="prefix-before-its-base"),
         pytest.param(["/api/admin/*", "/api/*"], [], id="deeper-first-is-fine"),
         pytest.param(["/api", "/api/*"], [], id="exact-before-prefix-is-fine"),
@@ -183,7 +182,12 @@ def test_path_pattern_covers(first: str, second: str, covers: bool) -> None:
 def test_shadowing_problems(
     patterns: list[str | re.Pattern[str]], shadowed: list[tuple[str, str]]
 ) -> None:
-    problems = shadowing_problems(patterns)
+    try:
+        compile_configuration({key: {} for key in patterns}, {})
+    except CORSConfigError as error:
+        problems = [problem for problem in error.problems if problem.code == "CORS-E009"]
+    else:
+        problems = []
     assert [(problem.value, problem.option) for problem in problems] == [
         (late, f"resources[{late!r}]") for late, _ in shadowed
     ]
@@ -195,7 +199,7 @@ def test_shadowing_problems(
 
 
 # --------------------------------------------------------------------------------------------------
-# ResourceMap.lookup
+# ResourceMap.resource_for: the literal path decides; dot segments that lead elsewhere get "conflict"
 
 API_MAP: list[tuple[str | re.Pattern[str], str]] = [
     ("/api/*", "api"),
@@ -222,12 +226,15 @@ API_MAP: list[tuple[str | re.Pattern[str], str]] = [
         pytest.param("/service+path", "plus", id="plus-stays-plus-CVE-2024-6844"),
         pytest.param("/service path", "space", id="space-is-space-CVE-2024-6844"),
         pytest.param("/service%20path", None, id="percent-not-decoded-again"),
-        pytest.param("/public/../admin", "admin", id="dotdot-CVE-2020-25032"),
-        pytest.param("/public/../admin/users", "admin", id="dotdot-deep"),
-        pytest.param("/public/./x", "public", id="dot"),
-        pytest.param("/api/../../admin/x", "admin", id="dotdot-above-root"),
-        pytest.param("/admin/../public/x", "public", id="dotdot-out-of-admin"),
-        pytest.param("/api/..", None, id="dotdot-to-root"),
+        pytest.param("/public/../admin", "conflict", id="dotdot-CVE-2020-25032"),
+        pytest.param("/public/../admin/users", "conflict", id="dotdot-deep"),
+        pytest.param("/public/./x", "public", id="dot-same-resource"),
+        pytest.param("/public/a/../x", "public", id="dotdot-same-resource"),
+        pytest.param("/api/../../admin/x", "conflict", id="dotdot-above-root"),
+        pytest.param("/admin/../public/x", "conflict", id="dotdot-out-of-admin"),
+        pytest.param("/api/..", "conflict", id="dotdot-to-uncovered-root"),
+        pytest.param("/other/../api/x", None, id="literal-uncovered-passes-through"),
+        pytest.param("/api/.well-known/x", "api", id="dot-name-is-not-a-dot-segment"),
         pytest.param("/exact", "exact", id="exact"),
         pytest.param("/exact/", None, id="exact-not-trailing-slash"),
         pytest.param("/exact/x", None, id="exact-not-prefix"),
@@ -236,8 +243,8 @@ API_MAP: list[tuple[str | re.Pattern[str], str]] = [
         pytest.param("/other", None, id="no-match"),
     ],
 )
-def test_lookup(path: str, expected: str | None) -> None:
-    assert ResourceMap(API_MAP).lookup(path) == expected
+def test_resource_for(path: str, expected: str | None) -> None:
+    assert ResourceMap(API_MAP, "conflict").resource_for(path) == expected
 
 
 @pytest.mark.parametrize(
@@ -291,8 +298,14 @@ def test_lookup(path: str, expected: str | None) -> None:
         pytest.param(
             [(re.compile(r"/public/.*"), "public"), ("/admin/*", "admin")],
             "/public/../admin/x",
-            "admin",
-            id="regex-judged-on-resolved-path",
+            "conflict",
+            id="regex-literal-and-resolved-disagree",
+        ),
+        pytest.param(
+            [(re.compile(r"/public/.*"), "public")],
+            "/public/a/../b",
+            "public",
+            id="regex-literal-and-resolved-agree",
         ),
         pytest.param([(re.compile(r"/api/.*"), "regex")], "/api/x\n", None, id="regex-trailing-newline"),
         pytest.param([("/a/b/c/*", "abc")], "/a/b/c/d/e/f/g", "abc", id="depth-3-deeper-path"),
@@ -301,159 +314,68 @@ def test_lookup(path: str, expected: str | None) -> None:
         pytest.param([("/exact", "e")], "/exact/x", None, id="only-exact-patterns"),
     ],
 )
-def test_lookup_order_and_regex(
+def test_resource_for_order_and_regex(
     entries: list[tuple[str | re.Pattern[str], str]], path: str, expected: str | None
 ) -> None:
-    assert ResourceMap(entries).lookup(path) == expected
+    assert ResourceMap(entries, "conflict").resource_for(path) == expected
 
 
-def test_lookup_empty_map() -> None:
-    assert ResourceMap([]).lookup("/anything") is None
+def test_empty_map_covers_nothing() -> None:
+    assert ResourceMap([], "conflict").resource_for("/anything") is None
 
 
-def test_lookup_values_are_returned_as_given() -> None:
+def test_values_are_returned_as_given() -> None:
     value = object()
-    assert ResourceMap([("/x", value)]).lookup("/x") is value
+    assert ResourceMap([("/x", value)], "conflict").resource_for("/x") is value
+
+
+def test_first_match_ignores_dot_segments() -> None:
+    resource_map = ResourceMap(API_MAP, "conflict")
+    assert resource_map.first_match("/public/../admin") == "public"
+    assert resource_map.first_match(resolve_dot_segments("/public/../admin")) == "admin"
 
 
 # --------------------------------------------------------------------------------------------------
-# The lookup cache
-
-
-def test_cache_is_consistent_across_repeated_lookups() -> None:
-    resource_map = ResourceMap(API_MAP)
-    paths = ["/api/x", "/public/../admin", "/apiary", "", "/", "/service+path", "/API/x"]
-    first = [resource_map.lookup(path) for path in paths]
-    assert first == ["api", "admin", None, None, None, "plus", None]
-    for _ in range(3):
-        assert [resource_map.lookup(path) for path in paths] == first
-    assert set(resource_map.remembered) == set(paths)
-
-
-def test_cache_is_bounded_under_rotating_paths() -> None:
-    resource_map = ResourceMap([("/api/*", "api"), ("/exact", "exact")])
-    bound = resources._CACHE_ENTRIES
-    largest = 0
-    for number in range(10_000):
-        path = f"/api/{number}" if number % 2 else f"/other/{number}"
-        assert resource_map.lookup(path) == ("api" if number % 2 else None)
-        largest = max(largest, len(resource_map.remembered))
-    assert largest == bound
-    assert 0 < len(resource_map.remembered) <= bound
-    # After the cache was cleared and refilled, answers are still right.
-    assert resource_map.lookup("/api/1") == "api"
-    assert resource_map.lookup("/exact") == "exact"
-    assert resource_map.lookup("/other/0") is None
-
-
-def test_long_paths_are_not_cached_but_resolved() -> None:
-    resource_map = ResourceMap([("/api/*", "api")])
-    limit = resources._CACHEABLE_PATH_LENGTH
-    at_limit = "/api/" + "x" * (limit - len("/api/"))
-    over_limit = "/api/" + "x" * (limit + 1 - len("/api/"))
-    missing = "/nope/" + "x" * limit
-    assert resource_map.lookup(at_limit) == "api"
-    assert resource_map.lookup(over_limit) == "api"
-    assert resource_map.lookup(over_limit) == "api"
-    assert resource_map.lookup(missing) is None
-    assert set(resource_map.remembered) == {at_limit}
+# Deep paths, and the bound on dot-segment work
 
 
 def test_deep_paths_beyond_configured_depth_resolve() -> None:
-    resource_map = ResourceMap(
-        [("/api/v1/admin/*", "admin"), ("/api/*", "api"), (re.compile(r"/x(/[a-z])*"), "regex")]
-    )
-    deep = "/api/v1/admin/" + "/".join(["a"] * 2000)
-    assert resource_map.lookup(deep) == "admin"
-    assert resource_map.lookup("/api/v1/" + "/".join(["b"] * 2000)) == "api"
-    assert resource_map.lookup("/x/" + "/".join(["c"] * 2000)) == "regex"
-    assert resource_map.lookup("/y/" + "/".join(["c"] * 2000)) is None
-
-
-# --------------------------------------------------------------------------------------------------
-# ConfigProblem and CORSConfigError (corsware.errors), which shadowing_problems and policies build
-
-PROBLEM = ConfigProblem("CORS-E009", "origins[1]", "https://A.example", "is not lower case", "write it")
-
-
-def test_config_problem_str() -> None:
-    assert str(PROBLEM) == (
-        "origins[1] = 'https://A.example': is not lower case. Fix: write it [CORS-E009]"
-    )
-
-
-@pytest.mark.parametrize(
-    ("value", "shown"),
-    [
-        pytest.param("a\r\nb", "'a\\r\\nb'", id="crlf-repr"),
-        pytest.param(3, "3", id="int"),
-        pytest.param(None, "None", id="none"),
-        pytest.param(["x"], "['x']", id="list"),
-    ],
-)
-def test_config_problem_str_shows_value_repr(value: object, shown: str) -> None:
-    problem = ConfigProblem("CORS-E001", "opt", value, "bad", "fix")
-    assert str(problem) == f"opt = {shown}: bad. Fix: fix [CORS-E001]"
-    assert "\n" not in str(problem)
-
-
-def test_config_problem_within() -> None:
-    located = PROBLEM.within("resources['/api/*']")
-    assert located == ConfigProblem(
-        "CORS-E009",
-        "resources['/api/*'].origins[1]",
-        "https://A.example",
-        "is not lower case",
-        "write it",
-    )
-    assert PROBLEM.option == "origins[1]"
-    assert located.within("file").option == "file.resources['/api/*'].origins[1]"
-
-
-def test_cors_config_error_one_problem() -> None:
-    error = CORSConfigError([PROBLEM])
-    assert isinstance(error, ValueError)
-    assert error.problems == (PROBLEM,)
-    assert str(error) == f"invalid CORS configuration (1 problem):\n  - {PROBLEM}"
-
-
-def test_cors_config_error_several_problems() -> None:
-    second = ConfigProblem("CORS-E002", "allow_credentials", "yes", "must be True or False", "bool")
-    error = CORSConfigError(problem for problem in [PROBLEM, second])
-    assert error.problems == (PROBLEM, second)
-    assert str(error).splitlines() == [
-        "invalid CORS configuration (2 problems):",
-        f"  - {PROBLEM}",
-        f"  - {second}",
+    resource_map_entries: list[tuple[str | re.Pattern[str], str]] = [
+        ("/api/v1/admin/*", "admin"),
+        ("/api/*", "api"),
+        (re.compile(r"/x(/[a-z])*"), "regex"),
     ]
-    with pytest.raises(ValueError, match=r"\(2 problems\)"):
-        raise error
+    deep = "/api/v1/admin/" + "/".join(["a"] * 2000)
+    resource_map = ResourceMap(resource_map_entries, "conflict")
+    assert resource_map.resource_for(deep) == "admin"
+    assert resource_map.resource_for("/api/v1/" + "/".join(["b"] * 2000)) == "api"
+    assert resource_map.resource_for("/x/" + "/".join(["c"] * 2000)) == "regex"
+    assert resource_map.resource_for("/y/" + "/".join(["c"] * 2000)) is None
 
 
 @pytest.mark.parametrize(
-    ("name", "known", "expected"),
+    ("path", "expected"),
     [
-        pytest.param("orgins", ["origins", "methods"], "did you mean 'origins'?", id="typo"),
-        pytest.param(
-            "allow_header",
-            ["allow_headers", "expose_headers"],
-            "did you mean 'allow_headers'?",
-            id="missing-s",
-        ),
-        pytest.param(
-            "supports_credentials",
-            ["origins", "methods", "allow_credentials"],
-            "did you mean 'allow_credentials'?",
-            id="flask-cors-name",
-        ),
-        pytest.param(
-            "zzz",
-            ["methods", "origins", "max_age"],
-            "use one of max_age, methods, origins",
-            id="no-close-match-lists-all-sorted",
-        ),
-        pytest.param("x", iter(["b", "a"]), "use one of a, b", id="iterable-known"),
+        pytest.param("/api/" + "a/" * 250 + "..", "api", id="dot-segments-resolved-up-to-the-bound"),
+        pytest.param("/api/" + "a/" * 300 + "..", "conflict", id="dot-segment-beyond-the-bound"),
+        pytest.param("/api" + "/.a" * 16_000, "api", id="dot-names-are-never-resolved"),
+        pytest.param("/other" + "/.." * 16_000, None, id="uncovered-whatever-its-depth"),
     ],
 )
-def test_closest_name(name: str, known: list[str], expected: str) -> None:
-    assert closest_name(name, known) == expected
+def test_dot_segments_are_resolved_only_within_the_bound(path: str, expected: str | None) -> None:
+    """Browsers remove dot segments, so a deep path that still has them is granted nothing."""
+    assert ResourceMap([("/api/*", "api")], "conflict").resource_for(path) == expected
+
+
+@pytest.mark.parametrize(
+    ("path_info", "expected"),
+    [
+        pytest.param("/api/x", "/api/x", id="ascii-unchanged"),
+        pytest.param("/api/caf\u00c3\u00a9", "/api/caf\u00e9", id="utf-8-bytes-as-latin-1"),
+        pytest.param("/api/caf\u00e9", "/api/caf\ufffd", id="latin-1-byte-that-is-not-utf-8"),
+        pytest.param("/api/\u20ac", "/api/\u20ac", id="already-decoded-by-the-server"),
+    ],
+)
+def test_wsgi_path_is_what_routers_match(path_info: str, expected: str) -> None:
+    """PEP 3333 hands the path bytes over as latin-1; routers decode them as UTF-8."""
+    assert wsgi_path(path_info) == expected

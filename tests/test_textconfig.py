@@ -6,15 +6,9 @@ import re
 
 import pytest
 
-from corsware import ConfigProblem, CORSConfigError, CORSMiddleware
-from corsware.textconfig import (
-    SETTING_NAMES,
-    Scope,
-    SettingsLayout,
-    merge_origins,
-    parse_setting,
-    parse_settings,
-)
+from corsware import ConfigProblem, CORSConfigError, CORSMiddleware, ErrorCode
+from corsware.errors import Location
+from corsware.textconfig import SETTING_NAMES, Names, origin_names, parse_setting, parse_settings
 
 
 def located(error: CORSConfigError) -> list[tuple[str, str]]:
@@ -200,44 +194,67 @@ def test_parse_settings_reports_every_problem_by_setting_key(
     assert located(caught.value) == expected
 
 
-def test_merge_origins_names_each_origin_as_written() -> None:
-    options: dict[str, object] = {"origins": "https://a.example"}
-    assert merge_origins(options, "resources[0].") == ("resources[0].origins",)
-    assert options == {"origins": "https://a.example"}
+@pytest.mark.parametrize(
+    ("options", "expected_names", "expected_origins"),
+    [
+        pytest.param({"origins": "https://a.example"}, {}, "https://a.example", id="one-string"),
+        pytest.param(
+            {"origins": ("https://a.example", "https://b.example")},
+            {
+                ("resources", "/a/*", "origins", 0): "resources[0].origins[0]",
+                ("resources", "/a/*", "origins", 1): "resources[0].origins[1]",
+            },
+            ("https://a.example", "https://b.example"),
+            id="a-list",
+        ),
+        pytest.param(
+            {"origins": ("https://a.example",), "origin_regexes": (re.compile("x"),)},
+            {
+                ("resources", "/a/*", "origins", 0): "resources[0].origins[0]",
+                ("resources", "/a/*", "origins", 1): "resources[0].origin_regexes[0]",
+            },
+            ("https://a.example", re.compile("x")),
+            id="regexes-appended",
+        ),
+    ],
+)
+def test_origin_names_name_each_origin_as_written(
+    options: dict[str, object], expected_names: dict[Location, str], expected_origins: object
+) -> None:
+    names = origin_names(options, ("resources", "/a/*"), "resources[0].")
+    assert names == expected_names
+    assert options == {"origins": expected_origins}
+
+
+NAMES = Names(
+    "f",
+    {
+        ("origins", 0): "CORS_ORIGINS[0]",
+        ("origins",): "CORS_ALLOWED",
+        ("resources", "/a/*"): "R[0].path",
+        ("resources", "/a/*", "methods"): "R[0].methods",
+        ("resources", "/a/*", "origins", 0): "R[0].own[0]",
+    },
+)
 
 
 @pytest.mark.parametrize(
-    ("option", "expected"),
+    ("location", "expected"),
     [
-        pytest.param("origins[1]", "f: CORS_ORIGINS[1]", id="top-level origin by its name"),
-        pytest.param("origins", "f: CORS_ALLOWED", id="whole option renamed"),
-        pytest.param("max_age", "f: max_age", id="unrenamed option"),
-        pytest.param("resources['/a/*']", "f: R[0].path", id="the pattern itself"),
-        pytest.param("resources['/a/*'].methods[2]", "f: R[0].methods[2]", id="own option"),
-        pytest.param("resources['/a/*'].origins[0]", "f: R[0].own[0]", id="own origin names"),
-        pytest.param("resources['/b'].origins[0]", "f: CORS_ORIGINS[0]", id="inherited origins"),
-        pytest.param("resources['/b'].max_age", "f: max_age", id="inherited option"),
-        pytest.param("origins[7]", "f: CORS_ALLOWED[7]", id="beyond the names: renamed"),
+        pytest.param(("origins", 0), "f: CORS_ORIGINS[0]", id="an origin by its own name"),
+        pytest.param(("origins",), "f: CORS_ALLOWED", id="whole option renamed"),
+        pytest.param(("max_age",), "f: max_age", id="unnamed option"),
+        pytest.param(("resources", "/a/*"), "f: R[0].path", id="the pattern itself"),
+        pytest.param(("resources", "/a/*", "methods", 2), "f: R[0].methods[2]", id="own option"),
+        pytest.param(("resources", "/a/*", "origins", 0), "f: R[0].own[0]", id="own origin names"),
+        pytest.param(("origins", 7), "f: CORS_ALLOWED[7]", id="beyond the names: the parent's"),
     ],
 )
-def test_layout_locates_middleware_options_as_the_user_wrote_them(option: str, expected: str) -> None:
-    top = Scope("", "", frozenset(), ("CORS_ORIGINS[0]", "CORS_ORIGINS[1]"), {"origins": "CORS_ALLOWED"})
-    layout = SettingsLayout(
-        "f",
-        top,
-        {
-            "resources['/a/*']": Scope("R[0]", "R[0].path", frozenset({"methods", "origins"}),
-                                       ("R[0].own[0]",)),
-            "resources['/b']": Scope("R[1]", "R[1].path", frozenset()),
-        },
-    )  # fmt: skip
-    assert layout.locate(option) == expected
+def test_names_find_the_longest_named_part_of_a_location(location: Location, expected: str) -> None:
+    assert NAMES.name_of(location) == expected
 
 
 def test_relocate_reports_a_problem_found_in_several_resources_once() -> None:
-    problem = ConfigProblem("CORS-E007", "max_age", -1, "is negative", "use 0")
-    layout = SettingsLayout(
-        "", Scope("", "", frozenset()), {"resources['/a']": Scope("a", "a", frozenset())}
-    )
-    error = CORSConfigError([problem, problem.within("resources['/a']")])
-    assert located(layout.relocate(error)) == [("max_age", "CORS-E007")]
+    problem = ConfigProblem.at(ErrorCode.INVALID_MAX_AGE, ("max_age",), -1, "is negative", "use 0")
+    error = CORSConfigError([problem, problem])
+    assert located(Names("", {}).relocate(error)) == [("max_age", "CORS-E007")]

@@ -10,17 +10,19 @@ The public API is exactly the names in ``__all__``::
 from __future__ import annotations
 
 from corsware.decision import Decision
-from corsware.errors import ConfigProblem, CORSConfigError, CORSConfigWarning
+from corsware.errors import ConfigProblem, CORSConfigError, CORSConfigWarning, ErrorCode
 from corsware.middleware import CORSMiddleware
-from corsware.policy import CORSPolicy
+from corsware.policy import CompiledPolicy, CORSPolicy
 
 __all__ = [
     "CORSConfigError",
     "CORSConfigWarning",
     "CORSMiddleware",
     "CORSPolicy",
+    "CompiledPolicy",
     "ConfigProblem",
     "Decision",
+    "ErrorCode",
 ]
 
 

@@ -23,29 +23,28 @@ option takes a list or a number is read by :mod:`corsware.textconfig`, as an INI
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tomllib
 from collections.abc import Mapping
 from typing import Any, Final
 
-from corsware.errors import ConfigProblem, CORSConfigError, closest_name
+from corsware.errors import ConfigProblem, CORSConfigError, ErrorCode, Location, closest_name
+from corsware.policy import OPTION_NAMES
 from corsware.resources import pattern_text
 from corsware.textconfig import (
     POLICY_SETTINGS,
-    Scope,
-    SettingsLayout,
+    Names,
     check_options,
     compile_origin_regexes,
     compile_regex,
-    merge_origins,
+    origin_names,
     parse_setting,
 )
 
 __all__ = ["load_config"]
 
-# From the README's error catalogue: E020 means the file itself cannot be used.
-_UNREADABLE: Final = "CORS-E020"
 _TOP_LEVEL_KEYS: Final = frozenset({*POLICY_SETTINGS, "resources"})
 _PATH_KEYS: Final = ("path", "path_regex")
 _RESOURCE_KEYS: Final = frozenset({*POLICY_SETTINGS, *_PATH_KEYS})
@@ -73,15 +72,14 @@ def load_config(path: str | os.PathLike[str]) -> dict[str, Any]:
     document = _read(where)
     problems: list[ConfigProblem] = []
     options = _policy_options(document, "", _TOP_LEVEL_KEYS, problems)
-    top = Scope("", "", frozenset(POLICY_SETTINGS), merge_origins(options))
+    names = origin_names(options)
     resources: dict[str | re.Pattern[str], dict[str, Any]] = {}
-    scopes: dict[str, Scope] = {}
     tables = document.get("resources")
     if tables is not None:
         if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
             problems.append(
                 ConfigProblem(
-                    "CORS-E002",
+                    ErrorCode.WRONG_TYPE,
                     "resources",
                     tables,
                     "must be an array of tables",
@@ -90,10 +88,10 @@ def load_config(path: str | os.PathLike[str]) -> dict[str, Any]:
             )
         else:
             for index, table in enumerate(tables):
-                _add_resource(index, table, resources, scopes, problems)
+                _add_resource(index, table, resources, names, problems)
     if tables is not None:
         options["resources"] = resources
-    check_options(options, SettingsLayout(where, top, scopes), problems)
+    check_options(options, Names(where, names), problems)
     return options
 
 
@@ -107,7 +105,7 @@ def _read(where: str) -> dict[str, Any]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         reason, message = str(error), "is not valid TOML"
         fix = "correct the syntax: strings need quotes; write regular expressions in 'single quotes'"
-    raise CORSConfigError([ConfigProblem(_UNREADABLE, where, reason, message, fix)])
+    raise CORSConfigError([ConfigProblem(ErrorCode.UNREADABLE_FILE, where, reason, message, fix)])
 
 
 def _policy_options(
@@ -120,17 +118,18 @@ def _policy_options(
         if key not in known:
             problems.append(
                 ConfigProblem(
-                    "CORS-E001", located, value, "is not a corsware key", closest_name(key, known)
+                    ErrorCode.UNKNOWN_OPTION,
+                    located,
+                    value,
+                    "is not a corsware key",
+                    closest_name(key, known),
                 )
             )
         elif key in POLICY_SETTINGS:
             try:
                 options[key] = _convert(key, value)
             except CORSConfigError as error:
-                problems.extend(
-                    ConfigProblem(p.code, prefix + p.option, p.value, p.message, p.fix)
-                    for p in error.problems
-                )
+                problems.extend(dataclasses.replace(p, option=prefix + p.option) for p in error.problems)
     return options
 
 
@@ -142,7 +141,7 @@ def _convert(key: str, value: object) -> object:
             raise CORSConfigError(
                 [
                     ConfigProblem(
-                        "CORS-E002",
+                        ErrorCode.WRONG_TYPE,
                         key,
                         value,
                         f"has the wrong type {type(value).__name__}",
@@ -159,7 +158,7 @@ def _add_resource(
     index: int,
     table: dict[str, Any],
     resources: dict[str | re.Pattern[str], dict[str, Any]],
-    scopes: dict[str, Scope],
+    names: dict[Location, str],
     problems: list[ConfigProblem],
 ) -> None:
     shown = f"resources[{index}]"
@@ -168,7 +167,7 @@ def _add_resource(
     if len(given) != 1:
         problems.append(
             ConfigProblem(
-                "CORS-E008",
+                ErrorCode.INVALID_RESOURCE,
                 shown,
                 {key: table[key] for key in given},
                 "needs exactly one of path and path_regex",
@@ -181,21 +180,21 @@ def _add_resource(
     pattern = _pattern(key, table[key], f"{shown}.{key}", problems)
     if pattern is None:
         return
-    label = pattern_text(pattern)
-    name = f"resources[{label!r}]"
-    if name in scopes:
+    location: Location = ("resources", pattern)
+    if location in names:
         problems.append(
             ConfigProblem(
-                "CORS-E009",
+                ErrorCode.SHADOWED_RESOURCE,
                 f"{shown}.{key}",
-                label,
-                f"repeats the pattern of {scopes[name].pattern_key}, so it can never match",
+                pattern_text(pattern),
+                f"repeats the pattern of {names[location]}, so it can never match",
                 "merge the two resources into one",
             )
         )
         return
-    own = {"origins" if option == "origin_regexes" else option for option in options}
-    scopes[name] = Scope(shown, f"{shown}.{key}", frozenset(own), merge_origins(options, f"{shown}."))
+    names[location] = f"{shown}.{key}"
+    names.update({(*location, option): f"{shown}.{option}" for option in OPTION_NAMES})
+    names.update(origin_names(options, location, f"{shown}."))
     resources[pattern] = options
 
 
@@ -205,7 +204,7 @@ def _pattern(
     if not isinstance(value, str):
         problems.append(
             ConfigProblem(
-                "CORS-E008",
+                ErrorCode.INVALID_RESOURCE,
                 located,
                 value,
                 f"has the wrong type {type(value).__name__}",
@@ -219,6 +218,6 @@ def _pattern(
         value,
         located,
         problems,
-        code="CORS-E008",
+        code=ErrorCode.INVALID_RESOURCE,
         fix="correct it; it must match the whole path, such as '/v[0-9]+/reports/.*'",
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -10,6 +9,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from corsware.headers import escape
+from corsware.hosts import canonical_ipv4, canonical_ipv6, ends_in_a_number, suggested_ascii_domain
 
 __all__ = [
     "MAX_ORIGIN_LENGTH",
@@ -31,12 +31,15 @@ _DEFAULT_PORTS: Final = {"http": "80", "https": "443", "ws": "80", "wss": "443"}
 # the port. Hosts may carry `_` and a trailing dot, which browsers emit although the ABNF forbids them.
 # Each group's alternatives are disjoint, so matching is linear in the (already bounded) length.
 _SCHEME = r"[a-z][a-z0-9+.\-]*"
-_HOST = r"\[[0-9a-f:.]+\]|[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*\.?"
+_DOMAIN = r"[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*\.?"
+_HOST = rf"\[[0-9a-f:.]+\]|{_DOMAIN}"
 _PORT = r"[1-9][0-9]{0,4}"
 _REQUEST_ORIGIN: Final = re.compile(rf"({_SCHEME})://({_HOST})(?::({_PORT}))?")
 
 _REGEX_SYNTAX: Final = frozenset("^$\\()|{}")
-_LABEL: Final = re.compile(r"[a-z0-9_](?:[a-z0-9_\-]*[a-z0-9_])?")
+# The configuration accepts exactly the domains the request side does, so that an origin a browser
+# can send can also be listed (labels may start or end with "-", as URL parsing allows).
+_CONFIG_DOMAIN: Final = re.compile(_DOMAIN)
 
 
 def split_origin(origin: str) -> tuple[str, str, str | None] | None:
@@ -55,22 +58,14 @@ def split_origin(origin: str) -> tuple[str, str, str | None] | None:
     if port is not None and (int(port) > 65535 or _DEFAULT_PORTS.get(scheme) == port):  # noqa: PLR2004
         # Browsers leave the default port out (HTML §"ASCII serialization of an origin").
         return None
-    last_label = host[:-1].rpartition(".")[2] if host[-1] == "." else host.rpartition(".")[2]
-    if (host[0] == "[" or last_label.isdigit()) and not _is_canonical_ip(host):
-        # URL parsing reads a host ending in a number (a trailing dot aside) as IPv4, and browsers
-        # serialise IP hosts canonically (`127.0.0.1`, `[::1]`): anything else was written by
-        # hand and must not reach a regex or callable.
-        return None
+    if host[0] == "[" or ends_in_a_number(host):
+        # Browsers serialise IP hosts canonically (URL §"Host serializing"): `127.0.0.1`, `[::1]`.
+        # A host the URL parser would read as IPv4 (`0x7f000001`, `1.2.3.0x4`) or any other form
+        # was written by hand, so it must not reach a regex or callable, let alone a response.
+        canonical = canonical_ipv6(host[1:-1]) if host[0] == "[" else canonical_ipv4(host)
+        if canonical is None or (canonical if host[0] != "[" else f"[{canonical}]") != host:
+            return None
     return scheme, host, port
-
-
-def _is_canonical_ip(host: str) -> bool:
-    try:
-        if host[0] == "[":
-            return f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]" == host
-        return str(ipaddress.IPv4Address(host)) == host
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +122,7 @@ def parse_origin_pattern(text: str) -> OriginPattern | tuple[str, str]:
     scheme, separator, rest = text.partition("://")
     if not separator:
         return "has no scheme", f"write it as a browser sends it, e.g. 'https://{text.lstrip('/')}'"
-    if scheme != scheme.lower() or rest != rest.lower():
+    if scheme != scheme.lower() or (rest.isascii() and rest != rest.lower()):
         return (
             "is not lower case, so it never equals what a browser sends",
             f"write {text.lower()!r}",
@@ -185,44 +180,29 @@ def _split_port(authority: str) -> tuple[str, str | None]:
 
 def _check_host(host: str, any_subdomain: bool) -> tuple[str, str] | None:
     if not host.isascii():
-        try:
-            ascii_host = host.encode("idna").decode("ascii")
-        except UnicodeError:
-            ascii_host = "the host in punycode (xn--...)"
-        return "has a non-ASCII host; browsers send punycode", f"write the host as {ascii_host!r}"
+        return (
+            "has a non-ASCII host; browsers send it in punycode",
+            f"write the host as {suggested_ascii_domain(host)!r}",
+        )
     if host.startswith("[") and host.endswith("]"):
-        check_address, address = _check_ipv6, host[1:-1]
+        canonical = canonical_ipv6(host[1:-1])
+        if canonical is None:
+            return "has an invalid IPv6 address", "write a bracketed address such as '[::1]'"
+        canonical = f"[{canonical}]"
+    elif _CONFIG_DOMAIN.fullmatch(host) is None:
+        return "has an invalid host", "write a host name such as 'app.example.com'"
+    elif ends_in_a_number(host):
+        # URL §"ends in a number checker": browsers read this host as IPv4 and send its dotted quad.
+        canonical = canonical_ipv4(host)
+        if canonical is None:
+            return "has an invalid IPv4 address", "write a dotted-quad address such as '127.0.0.1'"
     else:
-        labels = host.removesuffix(".").split(".")
-        if not all(_LABEL.fullmatch(label) for label in labels):
-            return "has an invalid host", "write a host name such as 'app.example.com'"
-        if not all(label.isdigit() for label in labels):
-            return None
-        check_address, address = _check_ipv4, host
+        return None
     if any_subdomain:
         return "puts a subdomain wildcard on an IP address", "list the address itself"
-    return check_address(address)
-
-
-def _check_ipv6(address: str) -> tuple[str, str] | None:
-    try:
-        if "%" in address:  # a zone ID is local to one machine; browsers never send one
-            raise ValueError(address)  # noqa: TRY301
-        canonical = ipaddress.IPv6Address(address).compressed
-    except ValueError:
-        return "has an invalid IPv6 address", "write a bracketed address such as '[::1]'"
-    if canonical != address:
-        return "has a non-canonical IPv6 address", f"write it as browsers do: '[{canonical}]'"
-    return None
-
-
-def _check_ipv4(address: str) -> tuple[str, str] | None:
-    try:
-        canonical = str(ipaddress.IPv4Address(address))
-    except ValueError:
-        return "has an invalid IPv4 address", "write a dotted-quad address such as '127.0.0.1'"
-    if canonical != address:  # pragma: no cover - ipaddress rejects every non-canonical dotted quad
-        return "has a non-canonical IPv4 address", f"write {canonical!r}"
+    if canonical != host:
+        kind = "IPv6" if host.startswith("[") else "IPv4"
+        return f"has a non-canonical {kind} address", f"write it as browsers do: {canonical!r}"
     return None
 
 
@@ -267,16 +247,16 @@ class OriginMatcher:
 
     def allows(self, origin: str) -> bool:
         """Whether ``origin`` (the raw request header value) is allowed. Never raises."""
-        if origin in self._exact:
+        # "*" (never combined with credentials) answers every value alike, "null" and malformed ones
+        # included: the response is public, so refusing some of them would protect nothing.
+        if self._any or origin in self._exact:
             return True
-        # "null" is allowed only when listed, never by "*", a wildcard, a regex or a callable.
+        # Otherwise "null" is allowed only when listed, never by a wildcard, a regex or a callable.
         if origin == "null":
             return False
         parts = split_origin(origin)
         if parts is None:
             return False
-        if self._any:
-            return True
         scheme, host, port = parts
         if (scheme, host) in self._any_port:
             return True

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Generic, TypeVar
 
-from corsware.errors import ConfigProblem
-
 __all__ = [
     "PathPattern",
     "ResourceMap",
@@ -16,19 +14,15 @@ __all__ = [
     "pattern_text",
     "resolve_dot_segments",
     "shown_pattern",
+    "wsgi_path",
 ]
 
 T = TypeVar("T")
 
-# Paths longer than this are matched every time rather than remembered, so that the cache's memory is
-# bounded by its entry count times this length whatever clients send.
-_CACHEABLE_PATH_LENGTH: Final = 512
-_CACHE_ENTRIES: Final = 4096
 _NO_MATCH: Final = -1
-_UNCACHED: Final = object()
-# Resolving dot segments walks every segment in Python. Browsers resolve them before sending (URL
-# parsing), so a path that still has them and is this deep comes from another client, matches no
-# resource and gets no CORS headers: that keeps the work per request bounded whatever the path.
+# Resolving dot segments walks every segment in Python, so it is done only for paths that have one and
+# at most this many segments; a deeper path with a dot segment never came from a browser (URL parsing
+# removes them) and is granted nothing. Finding out costs one regex scan and no allocation.
 _MAX_RESOLVED_SEGMENTS: Final = 256
 _DOT_SEGMENT: Final = re.compile(r"/\.\.?(?:/|$)")
 
@@ -81,16 +75,16 @@ def parse_path_pattern(text: str) -> PathPattern | tuple[str, str]:
     if resolved != (base or "/"):
         suggestion = resolved.rstrip("/") + "/*" if prefix else resolved
         return (
-            "contains '.' or '..' segments, but paths are matched after resolving those",
+            "contains '.' or '..' segments, which browsers remove from a URL before sending it",
             f"write {suggestion!r}",
         )
     return PathPattern(text, base, prefix)
 
 
 def resolve_dot_segments(path: str) -> str:
-    """Resolve ``.`` and ``..`` segments as RFC 3986 §5.2.4 does, so a path is judged by where it leads.
+    """Resolve ``.`` and ``..`` segments as RFC 3986 §5.2.4 does: ``/public/../admin`` is ``/admin``.
 
-    ``/public/../admin`` becomes ``/admin``. Empty segments (``//``) are kept, as routers see them.
+    Empty segments (``//``) are kept, as routers see them.
     """
     if "/." not in path:
         return path
@@ -108,6 +102,24 @@ def resolve_dot_segments(path: str) -> str:
     return resolved
 
 
+def wsgi_path(path_info: str) -> str:
+    """The path a router matches, from ``PATH_INFO`` as PEP 3333 delivers it.
+
+    Servers put the URL-decoded path bytes into ``PATH_INFO`` as latin-1 (PEP 3333 §"Unicode
+    Issues"), so ``/café`` arrives as ``'/cafÃ©'``; Flask, Django and Pyramid decode those bytes as
+    UTF-8 before routing, and so does corsware, so that a pattern written ``"/api/café/*"`` covers what
+    they route there. Bytes that are not UTF-8 become U+FFFD, as in Werkzeug. A ``PATH_INFO`` that
+    holds more than latin-1 came from a server that decoded it already, and is used as it is.
+    """
+    if path_info.isascii():
+        return path_info
+    try:
+        raw = path_info.encode("latin-1")
+    except UnicodeEncodeError:
+        return path_info
+    return raw.decode("utf-8", "replace")
+
+
 def pattern_text(pattern: str | re.Pattern[str]) -> str:
     """A resource pattern as written: a compiled regex by its ``.pattern``."""
     return pattern if isinstance(pattern, str) else pattern.pattern
@@ -118,49 +130,26 @@ def shown_pattern(pattern: object) -> object:
     return pattern.pattern if isinstance(pattern, re.Pattern) else pattern
 
 
-def shadowing_problems(patterns: Sequence[str | re.Pattern[str]]) -> list[ConfigProblem]:
-    """Problems for string patterns that can never match because an earlier one covers them."""
-    problems = []
-    earlier: list[PathPattern] = []
-    for pattern in patterns:
-        parsed = parse_path_pattern(pattern) if isinstance(pattern, str) else None
-        if isinstance(parsed, tuple):
-            continue
-        for before in earlier:
-            if (parsed is None and before.prefix and before.base == "") or (
-                parsed is not None and before.covers(parsed)
-            ):
-                shown = pattern_text(pattern)
-                problems.append(
-                    ConfigProblem(
-                        "CORS-E009",
-                        f"resources[{shown!r}]",
-                        shown,
-                        f"can never match: the earlier pattern {before.text!r} already matches "
-                        "every path it would",
-                        f"move {shown!r} before {before.text!r}",
-                    )
-                )
-                break
-        if parsed is not None:
-            earlier.append(parsed)
-    return problems
-
-
 class ResourceMap(Generic[T]):
-    """Finds the first resource, in the order given, whose pattern matches a path.
+    """Finds the resource whose policy applies to a path: the first, in the order given, that matches.
+
+    The literal path decides, as it does for the router: ``/internal/..%2Fpublic/x`` arrives as
+    ``PATH_INFO=/internal/../public/x`` and is routed under ``/internal/``. Where the path's dot
+    segments lead to a different resource than the literal path selects, ``conflict`` is returned
+    instead, so the request gets no more than either reading would grant; where the literal path
+    matches no resource, nothing does.
 
     String patterns are found with a few dictionary lookups, one per leading path segment up to the
     deepest configured pattern, so the cost does not grow with the number of patterns; regular
-    expressions are tried in order only while they could still come first. Results for short paths are
-    remembered in a cache whose size is bounded.
+    expressions are tried in order only while they could still come first.
     """
 
-    __slots__ = ("_depth", "_exact", "_prefixes", "_regexes", "_values", "remembered")
+    __slots__ = ("_conflict", "_depth", "_exact", "_prefixes", "_regexes", "_values")
 
-    def __init__(self, entries: Sequence[tuple[str | re.Pattern[str], T]]) -> None:
+    def __init__(self, entries: Sequence[tuple[str | re.Pattern[str], T]], conflict: T) -> None:
         """Compile validated ``(pattern, value)`` entries; earlier entries win."""
         self._values = tuple(value for _, value in entries)
+        self._conflict = conflict
         self._exact: dict[str, int] = {}
         self._prefixes: dict[str, int] = {}
         regexes: list[tuple[int, re.Pattern[str]]] = []
@@ -174,22 +163,27 @@ class ResourceMap(Generic[T]):
             table.setdefault(parsed.base, index)
         self._regexes = tuple(regexes)
         self._depth = max((base.count("/") for base in self._prefixes), default=0)
-        self.remembered: dict[str, T | None] = {}
-        """:meth:`lookup` answers already given, by path (bounded): a lookup here saves the call."""
 
-    def lookup(self, path: str) -> T | None:
-        """The value of the first resource matching ``path`` (``PATH_INFO``), if any."""
-        value = self.remembered.get(path, _UNCACHED)
-        if value is _UNCACHED:
-            if path.count("/") > _MAX_RESOLVED_SEGMENTS and _DOT_SEGMENT.search(path):
-                return None
-            index = self._find(resolve_dot_segments(path or "/"))
-            value = None if index == _NO_MATCH else self._values[index]
-            if len(path) <= _CACHEABLE_PATH_LENGTH:
-                if len(self.remembered) >= _CACHE_ENTRIES:
-                    self.remembered.clear()
-                self.remembered[path] = value
-        return value  # type: ignore[return-value]
+    def resource_for(self, path: str) -> T | None:
+        """The value for a decoded path, such as ``/api/café/x``; ``conflict`` or ``None`` as above.
+
+        The work is bounded whatever the path: dot segments are looked for with one scan, and
+        resolved only in paths of at most 256 segments (deeper ones with a dot segment get
+        ``conflict``, since URL parsing in browsers removes every dot segment).
+        """
+        index = self._find(path or "/")
+        if index == _NO_MATCH:
+            return None
+        if _DOT_SEGMENT.search(path) is not None and (
+            path.count("/") > _MAX_RESOLVED_SEGMENTS or self._find(resolve_dot_segments(path)) != index
+        ):
+            return self._conflict
+        return self._values[index]
+
+    def first_match(self, path: str) -> T | None:
+        """The value of the first resource whose pattern matches ``path`` as written, if any."""
+        index = self._find(path or "/")
+        return None if index == _NO_MATCH else self._values[index]
 
     def _find(self, path: str) -> int:
         found = self._exact.get(path, len(self._values))

@@ -18,23 +18,30 @@ The grammar:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final
 
-from corsware.errors import ConfigProblem, CORSConfigError, closest_name
-from corsware.middleware import CORSMiddleware
+from corsware.configuration import compile_configuration
+from corsware.errors import (
+    ConfigProblem,
+    CORSConfigError,
+    ErrorCode,
+    Location,
+    closest_name,
+    render_location,
+)
 
 __all__ = [
     "POLICY_SETTINGS",
     "SETTING_NAMES",
-    "Scope",
-    "SettingsLayout",
+    "Names",
     "check_options",
     "compile_origin_regexes",
     "compile_regex",
-    "merge_origins",
+    "origin_names",
     "parse_setting",
     "parse_settings",
 ]
@@ -56,9 +63,8 @@ POLICY_SETTINGS: Final = (
 SETTING_NAMES: Final = frozenset({*POLICY_SETTINGS, "paths"})
 """Every key :func:`parse_settings` accepts."""
 
-# Codes from the README's error catalogue: E001 unknown name, E002 a value of the wrong shape.
-_UNKNOWN: Final = "CORS-E001"
-_MALFORMED: Final = "CORS-E002"
+_UNKNOWN: Final = ErrorCode.UNKNOWN_OPTION
+_MALFORMED: Final = ErrorCode.WRONG_TYPE
 
 
 def _problem(key: str, text: object, message: str, fix: str) -> CORSConfigError:
@@ -108,7 +114,7 @@ def compile_regex(
     problems: list[ConfigProblem],
     *,
     fix: str,
-    code: str = _MALFORMED,
+    code: ErrorCode = _MALFORMED,
     flags: int = 0,
     invalid: str = "is not a valid regular expression",
 ) -> re.Pattern[str] | None:
@@ -212,63 +218,29 @@ def parse_setting(key: str, text: str) -> object:
 
 
 @dataclass(frozen=True, slots=True)
-class Scope:
-    """One place options were written: the top level of a config, or one of its resources.
+class Names:
+    """The user's own name for places in the middleware's arguments, to report problems in their words.
+
+    The middleware locates a problem structurally, such as ``("resources", "/api/*", "max_age")``;
+    the user wrote ``resources[2].max_age`` in a file, or ``CORS_PREFLIGHT_MAX_AGE`` in Django
+    settings. :meth:`name_of` finds the longest leading part of a location that has a name here and
+    writes the rest after it.
 
     Attributes:
-        shown: How the user names it, such as ``"resources[2]"``; ``""`` for the top level.
-        pattern_key: How the user names its path pattern, such as ``"resources[2].path"``.
-        own: The options it sets itself; the others are inherited from the top level.
-        origin_names: The user's full name for each item of its ``origins``, such as
-            ``("resources[1].origins[0]", "resources[1].origin_regexes[0]")``.
-        renames: The user's names for options named differently, such as
-            ``{"allow_credentials": "CORS_ALLOW_CREDENTIALS"}``.
-    """
-
-    shown: str
-    pattern_key: str
-    own: frozenset[str]
-    origin_names: Sequence[str] = ()
-    renames: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class SettingsLayout:
-    """Where each CORSMiddleware option came from, to report its problems in the user's own words.
-
-    The middleware names a problem by its option (``origins[3]``, ``resources['/api/*'].max_age``);
-    the user wrote ``origin_regexes[1]`` or ``resources[2].max_age``, or set ``max_age`` at the top
-    level and let the resource inherit it. A layout translates one into the other.
-
-    Attributes:
-        where: Prefix of every location, such as ``"paste.ini [filter:cors]"``; ``""`` for none.
-        top: The top level.
-        resources: Each resource keyed by the middleware's name for it, ``"resources['/api/*']"``.
+        where: Prefix of every name, such as ``"paste.ini [filter:cors]"``; ``""`` for none.
+        names: Location (or leading part of one) to the user's name for it.
     """
 
     where: str
-    top: Scope
-    resources: Mapping[str, Scope]
+    names: Mapping[Location, str]
 
-    def locate(self, option: str) -> str:
-        """The user's name for a middleware option location."""
-        scope, rest = self.top, option
-        for name, resource in self.resources.items():
-            if option == name or option.startswith(f"{name}."):
-                scope, rest = resource, option[len(name) + 1 :]
-                break
-        if not rest:
-            return self.prefixed(scope.pattern_key)
-        # A resource's own origin names are complete where it has them; otherwise it inherited.
-        origin_names = scope.origin_names or self.top.origin_names
-        if scope is not self.top and _option_name(rest) not in scope.own:
-            scope = self.top
-        match = re.fullmatch(r"origins\[(\d+)\](.*)", rest)
-        if match is not None and int(match[1]) < len(origin_names):
-            return self.prefixed(origin_names[int(match[1])] + match[2])
-        name = _option_name(rest)
-        rest = scope.renames.get(name, name) + rest[len(name) :]
-        return self.prefixed(f"{scope.shown}.{rest}" if scope.shown else rest)
+    def name_of(self, location: Location) -> str:
+        """The user's name for ``location``."""
+        for end in range(len(location), 0, -1):
+            name = self.names.get(location[:end])
+            if name is not None:
+                return self.prefixed(render_location(location[end:], name))
+        return self.prefixed(render_location(location))
 
     def prefixed(self, located: str) -> str:
         """``located`` after :attr:`where`."""
@@ -278,34 +250,38 @@ class SettingsLayout:
         """The same error with every problem named as the user wrote it, each reported once."""
         unique: dict[tuple[str, str, str, str], ConfigProblem] = {}
         for problem in error.problems:
-            option = self.locate(problem.option)
+            option = self.name_of(problem.location)
             key = (problem.code, option, repr(problem.value), problem.message)
-            unique.setdefault(
-                key, ConfigProblem(problem.code, option, problem.value, problem.message, problem.fix)
-            )
+            unique.setdefault(key, dataclasses.replace(problem, option=option))
         return CORSConfigError(unique.values())
 
 
-def _option_name(location: str) -> str:
-    return location.split(".", 1)[0].split("[", 1)[0]
-
-
-def merge_origins(options: dict[str, Any], prefix: str = "") -> tuple[str, ...]:
+def origin_names(
+    options: dict[str, Any], location: Location = (), shown: str = ""
+) -> dict[Location, str]:
     """Fold ``origin_regexes`` into ``origins`` in place; return the user's name for each origin.
 
-    ``prefix`` goes before each name, such as ``"resources[1]."``.
+    Args:
+        options: One scope's converted settings (the top level, or one resource).
+        location: Where the scope is among the middleware's arguments, such as
+            ``("resources", "/api/*")``.
+        shown: How the user names the scope, such as ``"resources[1]."``.
     """
     regexes: Sequence[re.Pattern[str]] = options.pop("origin_regexes", ())
     origins = options.get("origins")
-    if isinstance(origins, str):
-        names: tuple[str, ...] = (f"{prefix}origins",)
-        listed: tuple[object, ...] = (origins,)
-    else:
-        listed = () if origins is None else tuple(origins)
-        names = tuple(f"{prefix}origins[{index}]" for index in range(len(listed)))
+    listed: tuple[object, ...] = (
+        () if origins is None else (origins,) if isinstance(origins, str) else tuple(origins)
+    )
+    names: dict[Location, str] = {}
+    if isinstance(origins, str) and not regexes:
+        return names
+    for index in range(len(listed)):
+        names[(*location, "origins", index)] = f"{shown}origins[{index}]"
+    for index in range(len(regexes)):
+        names[(*location, "origins", len(listed) + index)] = f"{shown}origin_regexes[{index}]"
     if regexes:
         options["origins"] = (*listed, *regexes)
-    return (*names, *(f"{prefix}origin_regexes[{index}]" for index in range(len(regexes))))
+    return names
 
 
 def parse_settings(settings: Mapping[str, str], *, where: str = "") -> dict[str, Any]:
@@ -330,43 +306,35 @@ def parse_settings(settings: Mapping[str, str], *, where: str = "") -> dict[str,
             options[key] = parse_setting(key, text)
         except CORSConfigError as error:
             problems.extend(error.problems)
-    top = Scope("", "", frozenset(POLICY_SETTINGS), merge_origins(options))
+    names = origin_names(options)
     paths: tuple[str, ...] = options.pop("paths", ())
-    resources = {}
     if paths:
         options["resources"] = {path: {} for path in paths}
-        resources = {
-            f"resources[{path!r}]": Scope("", f"paths[{index}]", frozenset())
-            for index, path in enumerate(paths)
-        }
-    check_options(options, SettingsLayout(where, top, resources), problems)
+        names.update({("resources", path): f"paths[{index}]" for index, path in enumerate(paths)})
+    check_options(options, Names(where, names), problems)
     return options
 
 
 def check_options(
-    options: Mapping[str, Any], layout: SettingsLayout, earlier: Sequence[ConfigProblem] = ()
+    options: Mapping[str, Any], names: Names, earlier: Sequence[ConfigProblem] = ()
 ) -> None:
-    """Build the middleware once from ``options`` and report its problems through ``layout``.
+    """Compile ``options`` once and report its problems in the user's words.
 
     Args:
         options: CORSMiddleware keyword arguments, built from the settings that could be read.
-        layout: Where each option came from.
+        names: The user's names for the places in them.
         earlier: Problems found while reading the settings, already named as the user wrote them;
             reported first, so that one error lists everything.
 
     Raises:
         CORSConfigError: if there is any problem.
     """
-    problems = [
-        ConfigProblem(p.code, layout.prefixed(p.option), p.value, p.message, p.fix) for p in earlier
-    ]
+    problems = [dataclasses.replace(p, option=names.prefixed(p.option)) for p in earlier]
+    options = dict(options)
+    resources = options.pop("resources", None)
     try:
-        CORSMiddleware(_never_called, **options)
+        compile_configuration(resources, options)
     except CORSConfigError as error:
-        problems.extend(layout.relocate(error).problems)
+        problems.extend(names.relocate(error).problems)
     if problems:
         raise CORSConfigError(problems)
-
-
-def _never_called(environ: object, start_response: object) -> Iterable[bytes]:  # pragma: no cover
-    raise AssertionError("built only to validate options")

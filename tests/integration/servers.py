@@ -110,14 +110,19 @@ def running(readme_command: list[str], runtime_dir: Path) -> Iterator[Server]:
     try:
         yield Server(_wait_for_port(process, lines, log), log)
     finally:
-        process.terminate()
-        try:
-            process.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(STOP_TIMEOUT)
+        stop(process)
         pump.join(STOP_TIMEOUT)  # the pipe reaches its end once the server and its workers exit
         process.stdout.close()
+
+
+def stop(process: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
+    """Stop a child process by its PID: politely, then for sure, waiting a bounded time each."""
+    process.terminate()
+    try:
+        process.wait(STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(STOP_TIMEOUT)
 
 
 def _environment() -> dict[str, str]:

@@ -174,11 +174,11 @@ def check_allow_origin(outcome: Outcome, policy: PolicyModel | None, environ: di
     if not acao:
         return
     origin = environ.get("HTTP_ORIGIN")
-    assert origin is not None, f"ACAO {acao[0]!r} sent without an Origin"
     if acao[0] == "*":
         assert policy.any_origin, "ACAO * from a policy that lists origins"
         assert not policy.credentials, "ACAO * with credentials"
         return
+    assert origin is not None, f"ACAO {acao[0]!r} sent without an Origin"
     assert acao[0] == origin, f"ACAO {acao[0]!r} is not the request's origin {origin!r}"
     assert policy.may_allow(origin), f"ACAO grants {origin!r}, which the policy does not allow"
 
@@ -193,11 +193,28 @@ def check_refused_origin_gets_nothing(
     assert not outcome.cors_headers(), f"refused {origin!r} got {outcome.cors_headers()}"
 
 
-def check_vary(outcome: Outcome, policy: PolicyModel | None) -> None:
-    """Every response of a matched resource varies on Origin (or on everything, `Vary: *`)."""
+def check_vary(
+    outcome: Outcome,
+    policy: PolicyModel | None,
+    environ: dict[str, Any] | None = None,
+    app_headers: Sequence[tuple[str, str]] = (),
+) -> None:
+    """Every response of a matched resource varies on Origin (or on everything, `Vary: *`), except
+    where the answer does not depend on Origin: a public (`*`, no credentials) resource's responses
+    other than preflights always answer `*`, and corsware adds no Vary to them."""
     if policy is None:
         return
     items = {item.lower() for value in outcome.values("Vary") for item in list_items(value)}
+    if policy.public and not (environ is not None and is_preflight(environ)):
+        assert outcome.values("Access-Control-Allow-Origin") == ["*"], outcome.headers
+        app_vary = {
+            item.lower()
+            for name, value in app_headers
+            if name.lower() == "vary"
+            for item in list_items(value)
+        }
+        assert items == app_vary, f"Vary is {outcome.values('Vary')}, the app sent {app_vary}"
+        return
     assert "origin" in items or "*" in items, f"Vary is {outcome.values('Vary')}"
 
 
@@ -247,6 +264,6 @@ def check_all(
     check_header_values(outcome)
     check_allow_origin(outcome, policy, environ)
     check_refused_origin_gets_nothing(outcome, policy, environ)
-    check_vary(outcome, policy)
+    check_vary(outcome, policy, environ)
     check_app_called(outcome, policy, environ)
     check_preflight_grant(outcome, policy, environ)

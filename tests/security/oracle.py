@@ -37,9 +37,10 @@ class Form(enum.Enum):
 def _label_form(label: str) -> Form:
     if not label or not set(label) <= LOWER_ALNUM | {"-", "_"}:
         return Form.INVALID
-    if "_" in label or label[0] == "-" or label[-1] == "-" or len(label) > 63:
-        # Browsers emit these (spec.md §1.8); whether corsware accepts them is not documented.
+    if "_" in label or len(label) > 63:
+        # Browsers emit these (URL parsing allows them); whether corsware accepts them is open.
         return Form.UNKNOWN
+    # Leading and trailing hyphens: URL parsing keeps them, and the docs say corsware does too.
     return Form.VALID
 
 
@@ -56,15 +57,46 @@ def _ipv4_form(host: str) -> Form:
     return Form.VALID
 
 
+def whatwg_ipv6(value: int) -> str:
+    """URL §"IPv6 serializer", written out: hex pieces, the first longest run of 2+ zeros as ::."""
+    pieces = [(value >> shift) & 0xFFFF for shift in range(112, -1, -16)]
+    best_start, best_length = None, 1
+    start = None
+    for index, piece in enumerate([*pieces, 1]):
+        if piece == 0 and start is None:
+            start = index
+        elif piece != 0 and start is not None:
+            if index - start > best_length:
+                best_start, best_length = start, index - start
+            start = None
+    text = [f"{piece:x}" for piece in pieces]
+    if best_start is None:
+        return ":".join(text)
+    return ":".join(text[:best_start]) + "::" + ":".join(text[best_start + best_length :])
+
+
 def _ipv6_form(host: str) -> Form:
     inner = host[1:-1]
     if not inner or not set(inner) <= set("0123456789abcdef:."):
         return Form.INVALID
     try:
-        canonical = ipaddress.IPv6Address(inner).compressed
+        # Parsing is the same on every Python; printing is not (3.13 prints IPv4-mapped addresses
+        # dotted), so the oracle serialises by hand.
+        canonical = whatwg_ipv6(int(ipaddress.IPv6Address(inner)))
     except ValueError:
         return Form.INVALID
     return Form.VALID if canonical == inner else Form.INVALID
+
+
+def ends_in_a_number(host: str) -> bool:
+    """URL §"ends in a number checker": the last label is digits, or 0x followed by hex digits."""
+    labels = host.split(".")
+    if labels[-1] == "" and len(labels) > 1:
+        labels.pop()
+    last = labels[-1]
+    if last and last.isascii() and last.isdigit():
+        return True
+    return last[:2] in {"0x", "0X"} and all(ch in "0123456789abcdefABCDEF" for ch in last[2:])
 
 
 def host_form(host: str) -> Form:
@@ -77,8 +109,8 @@ def host_form(host: str) -> Form:
         inner = host_form(host[:-1])
         return Form.INVALID if inner is Form.INVALID else Form.UNKNOWN
     labels = host.split(".")
-    if labels[-1].isascii() and labels[-1].isdigit():
-        # The URL parser reads a host ending in a number as IPv4.
+    if ends_in_a_number(host):
+        # The URL parser reads a host ending in a number as IPv4, and writes it as a dotted quad.
         return _ipv4_form(host)
     worst = Form.VALID
     for label in labels:
@@ -170,7 +202,7 @@ def pattern_structurally_matches(pattern: OriginSpec, origin: str) -> bool:
     if isinstance(pattern, re.Pattern):
         return pattern.fullmatch(origin) is not None
     if pattern == "*":
-        return origin != "null"
+        return True
     if "://*." in pattern:
         scheme, _, rest = pattern.partition("://*.")
         domain, colon, port = rest.partition(":")
@@ -234,9 +266,14 @@ class PolicyModel:
         """The origin patterns as a sequence."""
         return ("*",) if isinstance(self.origins, str) else self.origins
 
+    @property
+    def public(self) -> bool:
+        """An any-origin policy without credentials: `*` on every response, Origin or not."""
+        return self.any_origin and not self.credentials
+
     def may_allow(self, origin: str) -> bool:
         """Whether corsware is permitted to grant `origin` (the safe direction)."""
-        if self.any_origin and not self.credentials:
+        if self.public:
             # `ACAO: *` leaks nothing whatever the Origin said.
             return True
         if origin_form(origin) is Form.INVALID:
@@ -245,6 +282,8 @@ class PolicyModel:
 
     def must_allow(self, origin: str) -> bool:
         """Whether the documented grammar says `origin` is granted (the complete direction)."""
+        if self.public:
+            return True
         if origin_form(origin) is not Form.VALID or origin == "null":
             return "null" in self.patterns() and origin == "null"
         return any(pattern_structurally_matches(p, origin) for p in self.patterns())
@@ -283,33 +322,58 @@ def remove_dot_segments(path: str) -> str:
 
 PathSpec = str | re.Pattern[str]
 
+NOTHING = PolicyModel(origins=())
+"""What a path gets whose dot segments lead to another resource than the path itself: nothing."""
+
+
+def router_path(path_info: str) -> str:
+    """PEP 3333 PATH_INFO (bytes as latin-1) as routers read it: the bytes decoded as UTF-8."""
+    try:
+        return path_info.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return path_info
+
 
 def path_matches(pattern: PathSpec, path: str) -> bool:
-    """Whether a resource pattern covers PATH_INFO, per the documented resource grammar."""
-    resolved = remove_dot_segments(path)
+    """Whether a resource pattern covers a path as written (no dot-segment resolution)."""
     if isinstance(pattern, re.Pattern):
-        return pattern.fullmatch(resolved) is not None
+        return pattern.fullmatch(path) is not None
     if pattern.endswith("/*"):
         prefix = pattern[:-2]
-        return resolved == prefix or resolved.startswith(prefix + "/")
-    return resolved == pattern
+        return path == prefix or path.startswith(prefix + "/")
+    return path == pattern
+
+
+def _first(
+    resources: Sequence[tuple[PathSpec, PolicyModel]], path: str
+) -> tuple[PathSpec, PolicyModel] | None:
+    for pattern, policy in resources:
+        if path_matches(pattern, path or "/"):
+            return pattern, policy
+    return None
 
 
 def matching_resource(
-    resources: Sequence[tuple[PathSpec, PolicyModel]], path: str
+    resources: Sequence[tuple[PathSpec, PolicyModel]], path_info: str
 ) -> tuple[PathSpec, PolicyModel] | None:
-    """The first resource, in the given order, whose pattern covers `path`.
+    """The resource whose policy applies to PATH_INFO, per the documented rule.
 
-    Documented bound (SECURITY.md): a path that still has a dot segment and more than 256
-    segments matches no resource.
+    The literal path (decoded from UTF-8) picks the first matching resource, as the router does. If
+    the path has a dot segment and resolving the dot segments picks another resource, or the path is
+    deeper than 256 segments, nothing is granted (`NOTHING`); no literal match, no resource.
     """
-    segments = path.split("/")
-    if len(segments) - 1 > MAX_RESOLVED_SEGMENTS and any(s in {".", ".."} for s in segments):
+    path = router_path(path_info)
+    literal = _first(resources, path)
+    if literal is None:
         return None
-    for pattern, policy in resources:
-        if path_matches(pattern, path):
-            return pattern, policy
-    return None
+    segments = path.split("/")
+    if any(segment in {".", ".."} for segment in segments):
+        if len(segments) - 1 > MAX_RESOLVED_SEGMENTS:
+            return literal[0], NOTHING
+        resolved = _first(resources, remove_dot_segments(path))
+        if resolved is None or resolved[0] is not literal[0]:
+            return literal[0], NOTHING
+    return literal
 
 
 def is_token(value: str) -> bool:

@@ -245,7 +245,6 @@ def test_portswigger_2016_variant_header_injection_through_any_matcher(
 @pytest.mark.parametrize(
     "options",
     [
-        pytest.param({}, id="any origin"),
         pytest.param({"origins": ["https://*.example"]}, id="wildcard"),
         pytest.param({"origins": lambda origin: True}, id="callable"),
         pytest.param({"origins": [re.compile(r".*")]}, id="regex"),
@@ -256,6 +255,15 @@ def test_portswigger_2016_variant_null_is_covered_by_no_pattern(options: dict[st
     assert acao(send(options, get("/", "null"))) == []
     listed = send({"origins": ["null"]}, get("/", "null"))
     assert acao(listed) == ["null"]
+
+
+def test_portswigger_2016_variant_null_gets_star_where_everyone_does() -> None:
+    """Under `*` without credentials the response is public already: `null` reads it like anyone.
+
+    Chromium, Firefox and WebKit all let a sandboxed iframe read an `*` response; refusing `null`
+    there protects nothing. With credentials `*` is refused at start-up (CORS-E004).
+    """
+    assert acao(send({}, get("/", "null"))) == ["*"]
 
 
 @pytest.mark.parametrize(

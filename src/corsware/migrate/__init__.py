@@ -22,9 +22,8 @@ covers everything below ``/api/``), with one deliberate exception: flask-cors' `
 regular expression also covered ``/apiary`` and ``/api-internal``, becomes corsware's ``"/api/*"``:
 ``/api`` and everything below it, nothing else.
 
-Other differences the browser can see: ``Origin: null`` is no longer allowed by ``"*"`` (any
-sandboxed iframe sends it), and flask-cors' ``methods="*"``, which never matched a preflight, now
-allows any method.
+One other difference the browser can see: flask-cors' ``methods="*"``, which never matched a
+preflight, now allows any method.
 
 .. versionadded:: 0.1
 """

@@ -7,15 +7,13 @@ meaning. Also the problems both migrations report.
 from __future__ import annotations
 
 import re
-from typing import Any, Final
+from typing import Any
 
-from corsware.errors import ConfigProblem
+from corsware.errors import ConfigProblem, ErrorCode
 from corsware.origins import parse_origin_pattern
 from corsware.textconfig import compile_regex
 
 __all__ = [
-    "ANY_ORIGIN_WITH_CREDENTIALS",
-    "UNSAFE_PEER",
     "is_end_anchored",
     "origin_regex",
     "peer_regex",
@@ -23,11 +21,6 @@ __all__ = [
     "unsafe",
     "wrong_type",
 ]
-
-# From the README's error catalogue: E021 is peer behaviour that corsware refuses to copy; E004 is
-# the policy's own code for credentials with an origin anyone can send.
-UNSAFE_PEER: Final = "CORS-E021"
-ANY_ORIGIN_WITH_CREDENTIALS: Final = "CORS-E004"
 
 # Token kinds of the small scanner below.
 _ANCHOR, _GROUP, _ATOM = "anchor", "group", "atom"
@@ -124,7 +117,7 @@ def prefix_regex(regex: re.Pattern[str]) -> re.Pattern[str]:
 
 def unsafe(option: str, value: object, message: str, fix: str) -> ConfigProblem:
     """A problem for peer behaviour corsware refuses to copy."""
-    return ConfigProblem(UNSAFE_PEER, option, value, message, fix)
+    return ConfigProblem(ErrorCode.UNSAFE_PEER_SETTING, option, value, message, fix)
 
 
 def origin_regex(
@@ -182,5 +175,9 @@ def peer_regex(
 def wrong_type(option: str, value: object, expected: str) -> ConfigProblem:
     """A problem for a peer setting of the wrong type; ``expected`` says what to pass."""
     return ConfigProblem(
-        "CORS-E002", option, value, f"has the wrong type {type(value).__name__}", f"pass {expected}"
+        ErrorCode.WRONG_TYPE,
+        option,
+        value,
+        f"has the wrong type {type(value).__name__}",
+        f"pass {expected}",
     )

@@ -6,15 +6,9 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from corsware.errors import ConfigProblem, closest_name
-from corsware.migrate.common import (
-    ANY_ORIGIN_WITH_CREDENTIALS,
-    origin_regex,
-    peer_regex,
-    prefix_regex,
-    wrong_type,
-)
-from corsware.textconfig import Scope, SettingsLayout, check_options
+from corsware.errors import ConfigProblem, ErrorCode, Location, closest_name
+from corsware.migrate.common import origin_regex, peer_regex, prefix_regex, wrong_type
+from corsware.textconfig import Names, check_options
 
 __all__ = ["from_django_cors_headers"]
 
@@ -56,7 +50,7 @@ def from_django_cors_headers(settings: object) -> dict[str, Any]:
     ``CORS_URLS_REGEX`` becomes a compiled resource pattern that covers the same paths (django-cors-
     headers matched it with ``re.match``, so as a prefix). The ``check_request_enabled`` signal has
     no setting to read: express what its handlers decide as a callable ``origins``. The result is
-    checked by building the middleware once.
+    checked as CORSMiddleware checks it, so it always builds one.
 
     Args:
         settings: ``django.conf.settings``, or any object or mapping with the ``CORS_*`` settings.
@@ -79,7 +73,7 @@ def from_django_cors_headers(settings: object) -> dict[str, Any]:
         if key in _DJANGO_REMOVED:
             problems.append(
                 ConfigProblem(
-                    "CORS-E001",
+                    ErrorCode.UNKNOWN_OPTION,
                     key,
                     values[key],
                     "was removed from django-cors-headers and did nothing",
@@ -89,7 +83,7 @@ def from_django_cors_headers(settings: object) -> dict[str, Any]:
         elif key not in _DJANGO_SETTINGS and key not in _DJANGO_ALIASES:
             problems.append(
                 ConfigProblem(
-                    "CORS-E001",
+                    ErrorCode.UNKNOWN_OPTION,
                     key,
                     values[key],
                     "is not a django-cors-headers setting",
@@ -101,7 +95,7 @@ def from_django_cors_headers(settings: object) -> dict[str, Any]:
         name: _django_flag(setting[name], names[name], problems)
         for name in ("CORS_ALLOW_ALL_ORIGINS", "CORS_ALLOW_CREDENTIALS", "CORS_ALLOW_PRIVATE_NETWORK")
     }
-    origins, origin_names = _django_origins(setting, names, flags, problems)
+    origins, located = _django_origins(setting, names, flags, problems)
     options: dict[str, Any] = {
         "origins": origins,
         "methods": _django_names(setting, names, "CORS_ALLOW_METHODS", problems),
@@ -111,14 +105,14 @@ def from_django_cors_headers(settings: object) -> dict[str, Any]:
         "max_age": _django_max_age(setting["CORS_PREFLIGHT_MAX_AGE"], problems),
         "allow_private_network": flags["CORS_ALLOW_PRIVATE_NETWORK"],
     }
+    located[("origins",)] = names["CORS_ALLOWED_ORIGINS"]
+    located.update({(option,): name for option, name in _DJANGO_RENAMES.items()})
     path = _django_path(setting["CORS_URLS_REGEX"], problems)
-    scopes: dict[str, Scope] = {}
     if path is not None:
+        # The resource sets no option of its own, so only its pattern is ever located inside it.
         options["resources"] = {path: {}}
-        scopes[f"resources[{path.pattern!r}]"] = Scope("", "CORS_URLS_REGEX", frozenset())
-    renames = {**_DJANGO_RENAMES, "origins": names["CORS_ALLOWED_ORIGINS"]}
-    top = Scope("", "", frozenset(renames), origin_names, renames)
-    check_options(options, SettingsLayout("", top, scopes), problems)
+        located[("resources", path)] = "CORS_URLS_REGEX"
+    check_options(options, Names("", located), problems)
     return options
 
 
@@ -148,12 +142,13 @@ def _django_origins(
     names: Mapping[str, str],
     flags: Mapping[str, bool],
     problems: list[ConfigProblem],
-) -> tuple[str | tuple[object, ...], tuple[str, ...]]:
+) -> tuple[str | tuple[object, ...], dict[Location, str]]:
+    """The origins, and the setting item each one came from, by its location in ``origins``."""
     if flags["CORS_ALLOW_ALL_ORIGINS"]:
         if flags["CORS_ALLOW_CREDENTIALS"]:
             problems.append(
                 ConfigProblem(
-                    ANY_ORIGIN_WITH_CREDENTIALS,
+                    ErrorCode.ANY_ORIGIN_WITH_CREDENTIALS,
                     names["CORS_ALLOW_ALL_ORIGINS"],
                     True,
                     "with CORS_ALLOW_CREDENTIALS, django-cors-headers answers every origin by "
@@ -162,8 +157,8 @@ def _django_origins(
                     "list the origins that may send credentials in CORS_ALLOWED_ORIGINS",
                 )
             )
-            return (), ()
-        return "*", ()
+            return (), {}
+        return "*", {}
     origins: list[object] = []
     origin_names: list[str] = []
     listed_name = names["CORS_ALLOWED_ORIGINS"]
@@ -181,7 +176,7 @@ def _django_origins(
         if regex is not None:
             origins.append(regex)
             origin_names.append(option)
-    return tuple(origins), tuple(origin_names)
+    return tuple(origins), {("origins", index): name for index, name in enumerate(origin_names)}
 
 
 def _django_names(

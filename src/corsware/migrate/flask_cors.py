@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any, Final
 
-from corsware.errors import ConfigProblem, closest_name
-from corsware.migrate.common import (
-    ANY_ORIGIN_WITH_CREDENTIALS,
-    origin_regex,
-    peer_regex,
-    unsafe,
-    wrong_type,
-)
+from corsware.errors import ConfigProblem, CORSConfigError, ErrorCode, Location, closest_name
+from corsware.migrate.common import origin_regex, peer_regex, unsafe, wrong_type
 from corsware.migrate.flask_cors_resources import (
     INVALID_REGEX,
     answered_by_earlier,
@@ -25,7 +20,7 @@ from corsware.migrate.flask_cors_resources import (
     reads_as_regex,
 )
 from corsware.resources import shown_pattern
-from corsware.textconfig import Scope, SettingsLayout, check_options
+from corsware.textconfig import Names, check_options
 
 __all__ = ["from_flask_cors"]
 
@@ -47,7 +42,7 @@ _FLASK_DEFAULTS: Final[Mapping[str, object]] = {
 }
 _FLASK_CONFIG_KEYS: Final = frozenset(f"CORS_{name.upper()}" for name in _FLASK_DEFAULTS)
 _FLASK_WILDCARDS: Final = frozenset({"*", ".*"})
-_CORSWARE_NAMES: Final = {"supports_credentials": "allow_credentials"}
+_FLASK_NAMES: Final = {"allow_credentials": "supports_credentials"}
 _LIST_SEPARATOR: Final = re.compile(r"[\s,]+")
 
 
@@ -60,8 +55,8 @@ def from_flask_cors(
     ``app_config``, overridden by ``options``, overridden by each resource's own options; resources
     keep flask-cors' order of precedence. Options that corsware needs no equivalent for
     (``send_wildcard``, ``vary_header``, ``always_send``, ``automatic_options``,
-    ``intercept_exceptions``) are accepted and dropped. The result is checked by building the
-    middleware once.
+    ``intercept_exceptions``) are accepted and dropped. The result is checked as CORSMiddleware
+    checks it, so it always builds one.
 
     Args:
         app_config: The Flask app's ``app.config`` (keys that do not start with ``CORS_`` are
@@ -95,8 +90,8 @@ def from_flask_cors(
         else:
             problems.append(_flask_unknown(key, value, _FLASK_DEFAULTS))
     entries: dict[str | re.Pattern[str], dict[str, Any]] = {}
+    located: dict[str | re.Pattern[str], dict[Location, str]] = {}
     originals: dict[str | re.Pattern[str], tuple[str, object]] = {}
-    scopes: dict[str, Scope] = {}
     for pattern, own in ordered_resources(merged["resources"], names["resources"], problems):
         shown = f"{names['resources']}[{shown_pattern(pattern)!r}]"
         known = {key: own[key] for key in own if key in _FLASK_DEFAULTS}
@@ -106,30 +101,60 @@ def from_flask_cors(
             if key not in known
         )
         own_names = {key: f"{shown}.{key}" for key in known}
-        policy, origin_names = _flask_policy({**merged, **known}, {**names, **own_names}, problems)
+        policy, policy_names = _flask_policy({**merged, **known}, {**names, **own_names}, problems)
         converted = corsware_path(pattern, shown, problems)
         if converted is not None and converted not in entries:
-            entries[converted], originals[converted] = policy, (shown, pattern)
-            renames = {_CORSWARE_NAMES.get(key, key): name for key, name in own_names.items()}
-            scopes[f"resources[{shown_pattern(converted)!r}]"] = Scope(
-                "", shown, frozenset(renames), origin_names, renames
-            )
+            entries[converted], located[converted] = policy, policy_names
+            originals[converted] = (shown, pattern)
     problems.extend(answered_by_earlier(entries, originals))
-    renames = {_CORSWARE_NAMES.get(key, key): name for key, name in names.items()}
-    top = Scope("", "", frozenset(renames), (), renames)
-    result = factored(entries)
-    if list(entries) == ["/*"]:
-        # One resource covering every path: plain keyword options say the same more simply.
-        (only,) = scopes.values()
-        result, scopes = entries["/*"], {}
-        top = Scope("", "", top.own, only.origin_names, {**renames, **only.renames})
-    check_options(result, SettingsLayout("", top, scopes), _unique(problems))
+    # One resource covering every path: plain keyword options say the same more simply.
+    result = entries["/*"] if list(entries) == ["/*"] else factored(entries)
+    try:
+        check_options(result, _resource_names(located, originals), problems)
+    except CORSConfigError as error:
+        raise CORSConfigError(_as_written(error.problems, located.values())) from None
     return result
+
+
+def _resource_names(
+    located: Mapping[str | re.Pattern[str], Mapping[Location, str]],
+    originals: Mapping[str | re.Pattern[str], tuple[str, object]],
+) -> Names:
+    """The flask-cors name of each resource and of each of its options.
+
+    The core locates a problem inside a resource only in an option the resource sets itself; the
+    keyword options every resource shares are named by :func:`_as_written`.
+    """
+    names: dict[Location, str] = {}
+    for pattern, policy_names in located.items():
+        names[("resources", pattern)] = originals[pattern][0]
+        names.update({("resources", pattern, *inside): name for inside, name in policy_names.items()})
+    return Names("", names)
+
+
+def _as_written(
+    problems: Iterable[ConfigProblem], located: Iterable[Mapping[Location, str]]
+) -> list[ConfigProblem]:
+    """Each problem once, named as flask-cors names it.
+
+    A keyword option is one every resource has with the same value, which the user may have written
+    at the top level, in several resources, or both: a problem in it is named in each of those
+    places. ``located`` holds each resource's names for its options.
+    """
+    named: dict[tuple[str, str, str, str], ConfigProblem] = {}
+    for problem in problems:
+        options = [problem.option]
+        if problem.location and problem.location[0] != "resources":
+            options = [Names("", names).name_of(problem.location) for names in located]
+        for option in options:
+            key = (problem.code, option, repr(problem.value), problem.message)
+            named.setdefault(key, dataclasses.replace(problem, option=option))
+    return list(named.values())
 
 
 def _flask_unknown(option: str, value: object, known: Iterable[str]) -> ConfigProblem:
     return ConfigProblem(
-        "CORS-E001",
+        ErrorCode.UNKNOWN_OPTION,
         option,
         value,
         "is not a flask-cors option: flask-cors only logged a warning and ignored it",
@@ -137,21 +162,16 @@ def _flask_unknown(option: str, value: object, known: Iterable[str]) -> ConfigPr
     )
 
 
-def _unique(problems: Iterable[ConfigProblem]) -> list[ConfigProblem]:
-    # A top-level problem is found again in every resource that inherits the option.
-    unique: dict[tuple[str, str, str], ConfigProblem] = {}
-    for problem in problems:
-        unique.setdefault((problem.code, problem.option, problem.message), problem)
-    return list(unique.values())
-
-
 def _flask_policy(
     options: Mapping[str, object], names: Mapping[str, str], problems: list[ConfigProblem]
-) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """One flask-cors option set as corsware policy options, and the user's name for each origin."""
+) -> tuple[dict[str, Any], dict[Location, str]]:
+    """One flask-cors option set as corsware policy options, and the user's name for each of them.
+
+    The names are located within the policy: ``("max_age",)``, ``("origins", 0)``.
+    """
     credentials = _flag(options["supports_credentials"], names["supports_credentials"], problems)
     origins, origin_names = _flask_origins(options["origins"], names["origins"], credentials, problems)
-    return {
+    policy = {
         "origins": origins,
         "methods": _flask_methods(options["methods"], names["methods"], problems),
         "allow_headers": _flask_allow_headers(
@@ -165,14 +185,17 @@ def _flask_policy(
         "allow_private_network": _flag(
             options["allow_private_network"], names["allow_private_network"], problems
         ),
-    }, origin_names
+    }
+    located: dict[Location, str] = {(key,): names[_FLASK_NAMES.get(key, key)] for key in policy}
+    located.update({("origins", index): name for index, name in enumerate(origin_names)})
+    return policy, located
 
 
 def _flag(value: object, name: str, problems: list[ConfigProblem]) -> bool:
     if isinstance(value, str):
         problems.append(
             ConfigProblem(
-                "CORS-E002",
+                ErrorCode.WRONG_TYPE,
                 name,
                 value,
                 "is a string, which flask-cors read as true whatever it says, 'false' included",
@@ -210,7 +233,7 @@ def _flask_origins(
         if credentials:
             problems.append(
                 ConfigProblem(
-                    ANY_ORIGIN_WITH_CREDENTIALS,
+                    ErrorCode.ANY_ORIGIN_WITH_CREDENTIALS,
                     name,
                     value,
                     "with supports_credentials, flask-cors answers every origin, 'null' included, "

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from corsware.errors import ConfigProblem
+from corsware.errors import ConfigProblem, ErrorCode
 from corsware.migrate.common import prefix_regex, unsafe, wrong_type
 from corsware.resources import parse_path_pattern, shown_pattern
 from corsware.textconfig import compile_regex
@@ -103,7 +103,7 @@ def corsware_path(
             pattern,
             shown,
             problems,
-            code="CORS-E008",
+            code=ErrorCode.INVALID_RESOURCE,
             invalid=INVALID_REGEX,
             fix="correct it, or remove it",
         )
