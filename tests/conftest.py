@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import webtest
+from werkzeug.middleware.lint import LintMiddleware
 
 from corsware import CORSMiddleware
 
@@ -36,6 +37,11 @@ class SpyApp:
         return bool(self.calls)
 
 
+def linted(app: Any) -> webtest.TestApp:
+    """A webtest client around ``app`` with both linters: webtest's and werkzeug's LintMiddleware."""
+    return webtest.TestApp(LintMiddleware(app), lint=True)
+
+
 @pytest.fixture
 def spy() -> SpyApp:
     return SpyApp()
@@ -43,10 +49,14 @@ def spy() -> SpyApp:
 
 @pytest.fixture
 def client(spy: SpyApp) -> Callable[..., webtest.TestApp]:
-    """Build a linted webtest client around ``CORSMiddleware(spy, **options)``."""
+    """Build a webtest client around ``CORSMiddleware(spy, **options)``, linted twice.
+
+    webtest's lint (wsgiref.validate) and werkzeug's LintMiddleware check every request and
+    response; any complaint of either fails the test (warnings are errors).
+    """
 
     def build(**options: Any) -> webtest.TestApp:
-        return webtest.TestApp(CORSMiddleware(spy, **options), lint=True)
+        return linted(CORSMiddleware(spy, **options))
 
     return build
 

@@ -9,7 +9,7 @@ import pytest
 import webtest
 
 from corsware import CORSMiddleware
-from tests.conftest import SpyApp, cors_headers
+from tests.conftest import SpyApp, cors_headers, linted
 
 APP = "http://localhost:3000"
 
@@ -119,7 +119,7 @@ def test_every_status_gets_cors_headers(spy: SpyApp, status: str) -> None:
     spy.status = status
     if status.startswith("301"):
         spy.headers.append(("Location", "http://localhost/elsewhere"))
-    app = webtest.TestApp(CORSMiddleware(spy, origins=[APP]), lint=True)
+    app = linted(CORSMiddleware(spy, origins=[APP]))
     response = app.get("/r", headers={"Origin": APP}, status=int(status[:3]))
     assert cors_headers(response) == {"Access-Control-Allow-Origin": APP}
 
@@ -142,7 +142,7 @@ def test_vary_origin_is_merged_never_duplicated(
 ) -> None:
     """Vary: Origin on every response of a covered resource (Fetch §"CORS protocol and HTTP caches")."""
     spy.headers.extend(app_vary)
-    app = webtest.TestApp(CORSMiddleware(spy, origins=[APP]), lint=True)
+    app = linted(CORSMiddleware(spy, origins=[APP]))
     response = app.get("/r", headers={"Origin": origin} if origin else {})
     assert response.headers.getall("Vary") == [expected]
 
@@ -160,7 +160,7 @@ def test_any_origin_resource_answers_star_to_every_request_without_vary(
     spy: SpyApp, headers: dict[str, str]
 ) -> None:
     """Fetch §"CORS protocol and HTTP caches": '*' is static, so a shared cache keeps one copy."""
-    app = webtest.TestApp(CORSMiddleware(spy, expose_headers=["X-Total"]), lint=True)
+    app = linted(CORSMiddleware(spy, expose_headers=["X-Total"]))
     response = app.get("/r", headers=headers)
     assert cors_headers(response) == {
         "Access-Control-Allow-Origin": "*",
@@ -185,7 +185,7 @@ def test_the_middleware_owns_access_control_headers(
         ("access-control-allow-credentials", "true"),
         ("X-Other", "kept"),
     ]
-    app = webtest.TestApp(CORSMiddleware(spy, origins=[APP]), lint=True)
+    app = linted(CORSMiddleware(spy, origins=[APP]))
     response = app.get("/r", headers={"Origin": origin})
     assert cors_headers(response) == expected
     assert response.headers["X-Other"] == "kept"
@@ -194,7 +194,7 @@ def test_the_middleware_owns_access_control_headers(
 def test_unmatched_paths_pass_through_untouched(spy: SpyApp) -> None:
     """No resource, no headers: the app's own CORS headers stay as they are."""
     spy.headers.append(("Access-Control-Allow-Origin", "https://legacy.example"))
-    app = webtest.TestApp(CORSMiddleware(spy, resources={"/api/*": {}}), lint=True)
+    app = linted(CORSMiddleware(spy, resources={"/api/*": {}}))
     response = app.get("/static/x", headers={"Origin": APP})
     assert response.headerlist == [
         ("Content-Type", "text/plain; charset=utf-8"),
@@ -211,7 +211,7 @@ def test_app_header_list_is_not_mutated() -> None:
         start_response("200 OK", shared)
         return [b"x"]
 
-    client = webtest.TestApp(CORSMiddleware(app, origins=[APP]), lint=True)
+    client = linted(CORSMiddleware(app, origins=[APP]))
     for _ in range(3):
         client.get("/", headers={"Origin": APP})
     assert shared == [("Content-Type", "text/plain")]
@@ -225,7 +225,7 @@ def test_callable_origins_decide_for_themselves(spy: SpyApp) -> None:
         asked.append(origin)
         return origin.endswith(".trusted.example")
 
-    app = webtest.TestApp(CORSMiddleware(spy, origins=allowed), lint=True)
+    app = linted(CORSMiddleware(spy, origins=allowed))
     assert cors_headers(app.get("/", headers={"Origin": "https://a.trusted.example"})) == {
         "Access-Control-Allow-Origin": "https://a.trusted.example"
     }

@@ -23,7 +23,6 @@ from corsware.config import load_config
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
 
-    from werkzeug.serving import BaseWSGIServer
 
 ORIGIN = "http://localhost:3000"
 
@@ -43,8 +42,8 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[BaseWSGIServer]:
-    """One werkzeug server on 127.0.0.1; each test puts the app it needs in ``server.app``."""
+def server() -> Iterator[demo.DemoServer]:
+    """One demo server on 127.0.0.1; each test puts the app it needs in with ``server.set_app``."""
     instance = demo.serve_in_thread(demo.api(), quiet=True)
     with demo.running(instance):
         yield instance
@@ -180,7 +179,7 @@ def misconfigured(environ: WSGIEnvironment, start_response: StartResponse) -> It
 )
 def test_check_misconfigured_server(
     capsys: pytest.CaptureFixture[str],
-    server: BaseWSGIServer,
+    server: demo.DemoServer,
     *,
     path: str,
     options: list[str],
@@ -188,7 +187,7 @@ def test_check_misconfigured_server(
     preflight: bool,
     in_fix: str,
 ) -> None:
-    server.app = misconfigured
+    server.set_app(misconfigured)
     status, result = run_json(capsys, "check", demo.url_of(server) + path, "--origin", ORIGIN, *options)
     assert status == 1
     assert result["verdict"] == "blocked"
@@ -311,7 +310,7 @@ FETCH = """async ([url, method, headers, credentials]) => {
 )
 def test_check_says_what_chromium_says(
     capsys: pytest.CaptureFixture[str],
-    server: BaseWSGIServer,
+    server: demo.DemoServer,
     chromium: tuple[Callable[..., tuple[bool, list[str]]], str],
     *,
     path: str,
@@ -321,7 +320,7 @@ def test_check_says_what_chromium_says(
 ) -> None:
     """Same verdict as headless Chromium, and Chromium's console line word for word."""
     fetch, page_origin = chromium
-    server.app = misconfigured
+    server.set_app(misconfigured)
     url = demo.url_of(server) + path
     allowed, console = fetch(url, method, headers, credentials)
     argv = ["check", url, "--origin", page_origin, "--method", method]
@@ -333,9 +332,9 @@ def test_check_says_what_chromium_says(
 
 
 def test_check_star_headers_cover_a_custom_header(
-    capsys: pytest.CaptureFixture[str], server: BaseWSGIServer
+    capsys: pytest.CaptureFixture[str], server: demo.DemoServer
 ) -> None:
-    server.app = misconfigured
+    server.set_app(misconfigured)
     url = demo.url_of(server) + "/star-headers"
     status, result = run_json(capsys, "check", url, "--origin", ORIGIN, "--header", "X-Custom")
     assert status == 0
@@ -347,10 +346,10 @@ def test_check_star_headers_cover_a_custom_header(
 
 
 def test_check_warns_when_only_star_covers_authorization(
-    capsys: pytest.CaptureFixture[str], server: BaseWSGIServer
+    capsys: pytest.CaptureFixture[str], server: demo.DemoServer
 ) -> None:
     """Browsers (Chromium 156 checked) still let '*' cover Authorization, against the spec."""
-    server.app = misconfigured
+    server.set_app(misconfigured)
     url = demo.url_of(server) + "/star-headers"
     argv = ["check", url, "--origin", ORIGIN, "--header", "Authorization: Bearer t"]
     status, result = run_json(capsys, *argv)
@@ -363,9 +362,9 @@ def test_check_warns_when_only_star_covers_authorization(
 
 
 def test_check_human_output_for_a_blocked_preflight(
-    capsys: pytest.CaptureFixture[str], server: BaseWSGIServer
+    capsys: pytest.CaptureFixture[str], server: demo.DemoServer
 ) -> None:
-    server.app = misconfigured
+    server.set_app(misconfigured)
     url = demo.url_of(server) + "/auth-first?token=1"
     status, out, err = run(capsys, "check", url, "--origin", ORIGIN, "--method", "put")
     assert (status, err) == (1, "")
@@ -384,9 +383,9 @@ def test_check_human_output_for_a_blocked_preflight(
 
 
 def test_check_human_output_for_a_redirect(
-    capsys: pytest.CaptureFixture[str], server: BaseWSGIServer
+    capsys: pytest.CaptureFixture[str], server: demo.DemoServer
 ) -> None:
-    server.app = misconfigured
+    server.set_app(misconfigured)
     base = demo.url_of(server)
     status, out, _ = run(capsys, "check", base + "/redirect", "--origin", ORIGIN)
     assert status == 1
@@ -400,8 +399,8 @@ def test_check_human_output_for_a_redirect(
 
 
 @pytest.fixture
-def corsware_server(server: BaseWSGIServer) -> str:
-    server.app = demo.api()
+def corsware_server(server: demo.DemoServer) -> str:
+    server.set_app(demo.api())
     return demo.url_of(server)
 
 
@@ -475,9 +474,9 @@ def test_check_human_output_when_allowed(
 
 
 def test_check_escapes_control_characters_from_the_server(
-    capsys: pytest.CaptureFixture[str], server: BaseWSGIServer
+    capsys: pytest.CaptureFixture[str], server: demo.DemoServer
 ) -> None:
-    server.app = misconfigured
+    server.set_app(misconfigured)
     status, out, _ = run(capsys, "check", demo.url_of(server) + "/terminal-escape", "--origin", ORIGIN)
     assert status == 1
     assert "\x1b" not in out
@@ -485,9 +484,9 @@ def test_check_escapes_control_characters_from_the_server(
 
 
 def test_check_output_when_every_header_is_exposed(
-    capsys: pytest.CaptureFixture[str], server: BaseWSGIServer
+    capsys: pytest.CaptureFixture[str], server: demo.DemoServer
 ) -> None:
-    server.app = misconfigured
+    server.set_app(misconfigured)
     status, out, _ = run(capsys, "check", demo.url_of(server) + "/expose-all", "--origin", ORIGIN)
     assert status == 0
     assert "Readable headers: access-control-allow-origin, " in out
@@ -759,10 +758,10 @@ def test_explain_config_errors_exit_2(capsys: pytest.CaptureFixture[str], tmp_pa
 
 
 def test_explain_and_check_agree(
-    capsys: pytest.CaptureFixture[str], server: BaseWSGIServer, config: str
+    capsys: pytest.CaptureFixture[str], server: demo.DemoServer, config: str
 ) -> None:
     """The same policy gives the same verdict offline (explain) and over HTTP (check)."""
-    server.app = CORSMiddleware(demo.api().app, **load_config(config))
+    server.set_app(CORSMiddleware(demo.api().app, **load_config(config)))
     for method, headers in [("PUT", ["--header", "Authorization: t"]), ("DELETE", []), ("GET", [])]:
         common = ["--origin", ORIGIN, "--method", method, *headers, "--credentials"]
         _, offline = run_json(capsys, "explain", "--config", config, "--path", "/api/x", *common)
@@ -892,14 +891,14 @@ def echo(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[by
     [pytest.param(case, id=case.id) for case in (BROWSER_CASES.CASES if BROWSER_CASES else ())],
 )
 def test_check_agrees_with_the_browser_suite(
-    capsys: pytest.CaptureFixture[str], server: BaseWSGIServer, case: Any
+    capsys: pytest.CaptureFixture[str], server: demo.DemoServer, case: Any
 ) -> None:
     """`check` reaches the outcome headless Chromium observes for every case of the browser suite.
 
     Only the first call of a case is compared: `check` keeps no preflight cache between runs.
     """
     options = BROWSER_CASES.resolve_options(dict(case.options), PAGE_ORIGIN)
-    server.app = CORSMiddleware(echo, **options)
+    server.set_app(CORSMiddleware(echo, **options))
     origin = "null" if case.frame == "sandbox" else PAGE_ORIGIN
     argv = ["check", demo.url_of(server) + case.path, "--origin", origin, "--method", case.method]
     for name, value in (case.headers or {}).items():

@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-import webtest
 
 from corsware import CORSConfigError, CORSMiddleware
 from corsware.config import load_config
+from tests.conftest import linted
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "corsware.toml"
 
@@ -195,7 +195,7 @@ def test_an_unusable_file_is_one_problem_located_at_the_file(
 
 
 def test_the_example_file_loads_and_behaves_as_its_comments_say() -> None:
-    app = webtest.TestApp(CORSMiddleware(hello, **load_config(EXAMPLE)), lint=True)
+    app = linted(CORSMiddleware(hello, **load_config(EXAMPLE)))
     preview = {"Origin": "https://pr-42.preview.example.com"}
     api = app.get("/api/items", headers=preview)
     assert api.headers["Access-Control-Allow-Origin"] == "https://pr-42.preview.example.com"

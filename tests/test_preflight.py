@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import webtest
 
-from tests.conftest import SpyApp, cors_headers, preflight_headers
+from tests.conftest import SpyApp, cors_headers, linted, preflight_headers
 
 VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
 APP = "http://localhost:3000"
@@ -306,7 +306,7 @@ def test_preflight_on_an_unmatched_path_reaches_the_app(spy: SpyApp) -> None:
     """Paths no resource covers pass through untouched, preflights included."""
     from corsware import CORSMiddleware  # noqa: PLC0415
 
-    app = webtest.TestApp(CORSMiddleware(spy, resources={"/api/*": {}}), lint=True)
+    app = linted(CORSMiddleware(spy, resources={"/api/*": {}}))
     response = app.options("/other", headers=preflight_headers(APP), status=200)
     assert spy.called
     assert "Vary" not in response.headers

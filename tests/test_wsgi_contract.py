@@ -11,9 +11,9 @@ from wsgiref.util import setup_testing_defaults
 from wsgiref.validate import validator
 
 import pytest
-import webtest
 
 from corsware import CORSMiddleware
+from tests.conftest import linted
 
 ORIGIN = "http://localhost:3000"
 
@@ -58,7 +58,7 @@ def test_app_iterable_is_returned_unchanged_and_closed_once() -> None:
 
     result = CORSMiddleware(app)(environ_for(HTTP_ORIGIN=ORIGIN), lambda *args: None)
     assert result is body
-    response = webtest.TestApp(CORSMiddleware(app), lint=True).get("/", headers={"Origin": ORIGIN})
+    response = linted(CORSMiddleware(app)).get("/", headers={"Origin": ORIGIN})
     assert response.body == b"ab"
     assert body.closed == 1
 
@@ -73,7 +73,7 @@ def test_streaming_generator_that_starts_the_response_late() -> None:
             seen.append(chunk.decode())
             yield chunk
 
-    response = webtest.TestApp(CORSMiddleware(app), lint=True).get("/", headers={"Origin": ORIGIN})
+    response = linted(CORSMiddleware(app)).get("/", headers={"Origin": ORIGIN})
     assert response.body == b"one two three"
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert seen == ["one ", "two ", "three"]
@@ -87,7 +87,7 @@ def test_write_callable_is_returned() -> None:
         write(b"written ")
         return [b"returned"]
 
-    response = webtest.TestApp(CORSMiddleware(app), lint=True).get("/", headers={"Origin": ORIGIN})
+    response = linted(CORSMiddleware(app)).get("/", headers={"Origin": ORIGIN})
     assert response.body == b"written returned"
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 

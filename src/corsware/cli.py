@@ -214,7 +214,7 @@ def _describe_decision(decision: Decision) -> str:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from corsware import demo  # noqa: PLC0415 - imports werkzeug, which only the demo needs
+    from corsware import demo  # noqa: PLC0415 - the example API is built only for this command
 
     page_server, api_server = demo.start_servers(quiet=not args.serve)
     api_url, page_url = demo.url_of(api_server), demo.url_of(page_server)

@@ -11,7 +11,7 @@ costs a dictionary lookup.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, Literal, TypeAlias
 
 from corsware.headers import (
@@ -82,6 +82,8 @@ REJECTIONS: Final = (ORIGIN_REJECTED, PATH_CONFLICT, METHOD_REJECTED, HEADERS_RE
 
 _TRUE: Final = "true"
 _VARY_ORIGIN: Final = ("Vary", "Origin")
+# A preflight's own answer: an empty body when approved, the constant reason when refused.
+_PREFLIGHT_CONTENT_TYPE: Final = ("Content-Type", "text/plain; charset=utf-8")
 
 # Every memo of a middleware shares this many entries among its resources (at most 1,024 and at least
 # 64 each), so that many resources do not multiply the memory clients can make it hold. A memo key is
@@ -109,6 +111,14 @@ class Decision:
         headers: The CORS headers, ``Vary`` included, that go on the response.
         detail: Filled in only by :meth:`~corsware.CORSMiddleware.explain`: the specifics, naming
             the request's values (escaped), and what to change.
+        body: The body when the middleware answers itself: empty for an approved preflight, the
+            reason for a refused one.
+        header_list: Derived, for the adapters: :attr:`headers` as the list a WSGI server is
+            given, with the body's ``Content-Type`` and ``Content-Length`` when the middleware
+            answers itself.
+        body_chunks: Derived: :attr:`body` as the iterable a WSGI server is given.
+        exceptional: Derived: whether the middleware answers itself or refuses the request, that
+            is anything but a plain pass-through with headers added.
     """
 
     kind: Kind
@@ -118,6 +128,22 @@ class Decision:
     status: str | None = None
     headers: Headers = ()
     detail: str = ""
+    body: bytes = b""
+    # Built once with the decision (which is remembered), so that the adapters do no work per request.
+    header_list: list[tuple[str, str]] = field(init=False, repr=False, compare=False)
+    body_chunks: tuple[bytes] = field(init=False, repr=False, compare=False)
+    exceptional: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Build the adapters' precomputed forms of the decision."""
+        header_list = list(self.headers)
+        if self.status is not None:
+            header_list += [_PREFLIGHT_CONTENT_TYPE, ("Content-Length", str(len(self.body)))]
+        refused = self.kind in ("actual", "preflight") and not self.allowed
+        object.__setattr__(self, "header_list", header_list)
+        # An immutable iterable, so that every response can share it (PEP 3333 asks only for one).
+        object.__setattr__(self, "body_chunks", (self.body,))
+        object.__setattr__(self, "exceptional", self.status is not None or refused)
 
 
 def entries_per_resource(resources: int) -> int:
@@ -230,7 +256,15 @@ class ResourceRules:
             vary_header,
         )
         self._refused_preflights = {
-            reason: Decision("preflight", False, reason, label, REJECTED_STATUS, (vary_header,))
+            reason: Decision(
+                "preflight",
+                False,
+                reason,
+                label,
+                REJECTED_STATUS,
+                (vary_header,),
+                body=f"CORS preflight rejected: {reason}\n".encode(),
+            )
             for reason in REJECTIONS
         }
         self._refused_origin_preflight = self._refused_preflights[refusal]
@@ -260,7 +294,8 @@ class ResourceRules:
                     origin,
                     request[REQUESTED_METHOD],
                     request.get(REQUESTED_HEADERS),
-                    request.get(REQUESTED_PRIVATE_NETWORK),
+                    # Read only where it can change the answer.
+                    request.get(REQUESTED_PRIVATE_NETWORK) if self._private_network else None,
                 )
             ]
         return self._actual[origin]

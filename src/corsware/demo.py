@@ -1,6 +1,7 @@
 """The demo: an example API wrapped in corsware, the browser scenarios run against it, and a page.
 
-`corsware demo` serves `api` on a free 127.0.0.1 port with werkzeug's server, runs `SCENARIOS`
+`corsware demo` serves `api` on a free 127.0.0.1 port with the standard library's WSGI server, runs
+`SCENARIOS`
 against it over real HTTP with the same engine as `corsware check`, and prints what a browser does.
 `corsware demo --serve` also serves `page`, from a second origin, whose script makes the same calls
 with the real browser's fetch() so that a person can watch them succeed and fail.
@@ -14,7 +15,9 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from socketserver import ThreadingMixIn
 from typing import TYPE_CHECKING, Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from corsware.browser import BrowserRequest
 from corsware.middleware import CORSMiddleware
@@ -22,11 +25,10 @@ from corsware.middleware import CORSMiddleware
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-    from werkzeug.serving import BaseWSGIServer
-
 __all__ = [
     "FRONTEND_ORIGIN",
     "SCENARIOS",
+    "DemoServer",
     "Scenario",
     "api",
     "page",
@@ -265,26 +267,31 @@ def page(api_url: str) -> WSGIApplication:
     return app
 
 
-def serve_in_thread(app: WSGIApplication, *, quiet: bool) -> BaseWSGIServer:
-    """Start werkzeug's server for ``app`` on a free 127.0.0.1 port, in a daemon thread."""
-    from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: PLC0415 - CLI-only dependency
+class DemoServer(ThreadingMixIn, WSGIServer):
+    """The standard library's WSGI server, one thread per connection (browsers keep several open)."""
 
-    class QuietHandler(WSGIRequestHandler):
-        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-            """Say nothing: the demo prints its own table."""
+    daemon_threads = True
 
-    handler = QuietHandler if quiet else WSGIRequestHandler
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=handler)
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Say nothing: the demo prints its own table."""
+
+
+def serve_in_thread(app: WSGIApplication, *, quiet: bool) -> DemoServer:
+    """Start a server for ``app`` on a free 127.0.0.1 port, in a daemon thread."""
+    handler = _QuietHandler if quiet else WSGIRequestHandler
+    server = make_server("127.0.0.1", 0, app, server_class=DemoServer, handler_class=handler)
     threading.Thread(target=server.serve_forever, name="corsware-demo", daemon=True).start()
     return server
 
 
-def url_of(server: BaseWSGIServer) -> str:
+def url_of(server: DemoServer) -> str:
     """The base URL of a server started by `serve_in_thread`."""
     return f"http://127.0.0.1:{server.server_port}"
 
 
-def start_servers(*, quiet: bool) -> tuple[BaseWSGIServer, BaseWSGIServer]:
+def start_servers(*, quiet: bool) -> tuple[DemoServer, DemoServer]:
     """Start the demo page's server and the API's server, on two origins; the API trusts the page.
 
     Returns:
@@ -293,12 +300,12 @@ def start_servers(*, quiet: bool) -> tuple[BaseWSGIServer, BaseWSGIServer]:
     page_server = serve_in_thread(_not_found, quiet=quiet)
     api_server = serve_in_thread(api(url_of(page_server)), quiet=quiet)
     # The page needs the API's URL and the API the page's origin: bind both, then set the page.
-    page_server.app = page(url_of(api_server))
+    page_server.set_app(page(url_of(api_server)))
     return page_server, api_server
 
 
 @contextmanager
-def running(*servers: BaseWSGIServer) -> Iterator[None]:
+def running(*servers: DemoServer) -> Iterator[None]:
     """Shut ``servers`` down and close their sockets when the block ends."""
     try:
         yield

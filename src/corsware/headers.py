@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Final
 
 __all__ = [
@@ -118,7 +119,7 @@ def parse_header_names(value: str) -> tuple[str, ...] | None:
 
 
 def rewrite_response_headers(
-    app_headers: list[tuple[str, str]], cors_headers: tuple[tuple[str, str], ...]
+    app_headers: list[tuple[str, str]], cors_headers: Sequence[tuple[str, str]]
 ) -> list[tuple[str, str]]:
     """The app's response headers with the middleware's CORS headers in place of the app's own.
 

@@ -11,15 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Final, Unpack
 
 from corsware.configuration import ResourcePattern, ResourceSpec, compile_configuration
-from corsware.decision import (
-    ALLOWED_STATUS,
-    ORIGIN_REJECTED,
-    PATH_CONFLICT,
-    REJECTIONS,
-    Decision,
-    ResourceRules,
-    unmatched,
-)
+from corsware.decision import PATH_CONFLICT, Decision, ResourceRules, unmatched
 from corsware.headers import OWNED_NAME_INITIALS, escape, rewrite_response_headers
 from corsware.memo import Memo
 from corsware.policy import POLICY_DEFAULTS, CompiledPolicy, PolicyOptions, compile_policy
@@ -37,16 +29,6 @@ logger = logging.getLogger("corsware")
 # memory is bounded by its entry count times this length whatever clients send.
 _REMEMBERED_PATH_LENGTH: Final = 512
 _REMEMBERED_PATHS: Final = 4096
-
-_PREFLIGHT_CONTENT: Final = (("Content-Type", "text/plain; charset=utf-8"),)
-_ALLOWED_PREFLIGHT_CONTENT: Final = (*_PREFLIGHT_CONTENT, ("Content-Length", "0"))
-_REJECTION_BODIES: Final = {
-    reason: f"CORS preflight rejected: {reason}\n".encode() for reason in REJECTIONS
-}
-_REJECTION_CONTENT: Final = {
-    reason: (*_PREFLIGHT_CONTENT, ("Content-Length", str(len(body))))
-    for reason, body in _REJECTION_BODIES.items()
-}
 
 
 def build_rules(
@@ -122,13 +104,14 @@ class CORSMiddleware:
         if rules is None:
             return self.app(environ, start_response)
         decision = rules.decide(environ)
-        if decision.status is not None:
-            return _answer_preflight(decision, environ, start_response)
-        if (
-            decision.reason is ORIGIN_REJECTED or decision.reason is PATH_CONFLICT
-        ) and logger.isEnabledFor(logging.DEBUG):
-            _log_rejection(decision, environ)
-        cors_headers = decision.headers
+        if decision.exceptional:
+            if not decision.allowed and logger.isEnabledFor(logging.DEBUG):
+                _log_rejection(decision, environ)
+            if decision.status is not None:
+                # A copy: servers may add their own headers to the list they are given.
+                start_response(decision.status, decision.header_list.copy())
+                return decision.body_chunks
+        cors_headers = decision.header_list
 
         def start_cors_response(
             status: str,
@@ -136,13 +119,14 @@ class CORSMiddleware:
             exc_info: tuple[type[BaseException], BaseException, TracebackType] | None = None,
         ) -> object:
             # Applied to every call, including a second one with exc_info whose fresh header list
-            # replaces the first (PEP 3333 §"The start_response() Callable").
+            # replaces the first (PEP 3333 §"The start_response() Callable"). Header names are
+            # tokens (PEP 3333), so each has a first letter to look at.
             for name, _ in headers:
-                if not name or name[0] in OWNED_NAME_INITIALS:
+                if name[0] in OWNED_NAME_INITIALS:
                     return start_response(
                         status, rewrite_response_headers(headers, cors_headers), exc_info
                     )
-            return start_response(status, [*headers, *cors_headers], exc_info)
+            return start_response(status, headers + cors_headers, exc_info)
 
         return self.app(environ, start_cors_response)  # type: ignore[arg-type]
 
@@ -179,19 +163,6 @@ class CORSMiddleware:
         decision = unmatched() if rules is None else rules.decide(request)
         detail = describe(decision, request, path, self.resources, self._map)
         return dataclasses.replace(decision, detail=detail)
-
-
-def _answer_preflight(
-    decision: Decision, environ: WSGIEnvironment, start_response: StartResponse
-) -> Iterable[bytes]:
-    if decision.allowed:
-        start_response(ALLOWED_STATUS, [*decision.headers, *_ALLOWED_PREFLIGHT_CONTENT])
-        return [b""]
-    if logger.isEnabledFor(logging.DEBUG):
-        _log_rejection(decision, environ)
-    assert decision.status is not None  # noqa: S101 - a preflight's decision has a status
-    start_response(decision.status, [*decision.headers, *_REJECTION_CONTENT[decision.reason]])
-    return [_REJECTION_BODIES[decision.reason]]
 
 
 def _log_rejection(decision: Decision, environ: WSGIEnvironment) -> None:

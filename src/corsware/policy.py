@@ -249,15 +249,7 @@ def _compile_origins(
             problems.append(_problem_type(where, item, "an origin string or re.Pattern"))
             continue
         elif item == "*":
-            problems.append(
-                ConfigProblem.at(
-                    ErrorCode.WILDCARD_AMONG_VALUES,
-                    where,
-                    item,
-                    "'*' allows every origin, so listing other origins beside it means nothing",
-                    "pass origins='*' on its own, or remove '*' from the list",
-                )
-            )
+            problems.append(_wildcard_among_values(where, "every origin", "origins"))
             continue
         elif item == "null":
             null = True
@@ -318,15 +310,7 @@ def _names(
         if not isinstance(item, str):
             problems.append(_problem_type(where, item, "a str"))
         elif item == "*":
-            problems.append(
-                ConfigProblem.at(
-                    ErrorCode.WILDCARD_AMONG_VALUES,
-                    where,
-                    item,
-                    "'*' allows everything, so listing other names beside it means nothing",
-                    f"pass {location[-1]}='*' on its own, or remove '*' from the list",
-                )
-            )
+            problems.append(_wildcard_among_values(where, "everything", location[-1]))
         else:
             problem = check(where, item)
             if problem is not None:
@@ -359,32 +343,29 @@ def _check_method(location: Location, method: str) -> ConfigProblem | None:
     return None
 
 
-def _check_request_header(location: Location, name: str) -> ConfigProblem | None:
-    if not is_token(name):
-        return _invalid_name(location, name, "header")
-    if name.lower() in FORBIDDEN_REQUEST_HEADERS or name.lower().startswith(("sec-", "proxy-")):
-        return ConfigProblem.at(
-            ErrorCode.INVALID_HEADER,
-            location,
-            name,
-            "is a forbidden request header that only the browser sets, so a preflight never asks for it",
-            "remove it",
-        )
-    return None
+def _forbidden_name_check(
+    forbidden: Callable[[str], bool], message: str
+) -> Callable[[Location, str], ConfigProblem | None]:
+    """A check of header names: a token, and not one of those ``forbidden`` says no script sees."""
+
+    def check(location: Location, name: str) -> ConfigProblem | None:
+        if not is_token(name):
+            return _invalid_name(location, name, "header")
+        if forbidden(name.lower()):
+            return ConfigProblem.at(ErrorCode.INVALID_HEADER, location, name, message, "remove it")
+        return None
+
+    return check
 
 
-def _check_exposed(location: Location, name: str) -> ConfigProblem | None:
-    if not is_token(name):
-        return _invalid_name(location, name, "header")
-    if name.lower() in _FORBIDDEN_RESPONSE_HEADERS:
-        return ConfigProblem.at(
-            ErrorCode.INVALID_HEADER,
-            location,
-            name,
-            "is a forbidden response header: browsers never let scripts read it",
-            "remove it",
-        )
-    return None
+_check_request_header: Final = _forbidden_name_check(
+    lambda name: name in FORBIDDEN_REQUEST_HEADERS or name.startswith(("sec-", "proxy-")),
+    "is a forbidden request header that only the browser sets, so a preflight never asks for it",
+)
+_check_exposed: Final = _forbidden_name_check(
+    _FORBIDDEN_RESPONSE_HEADERS.__contains__,
+    "is a forbidden response header: browsers never let scripts read it",
+)
 
 
 def _max_age(value: object, location: Location, problems: list[ConfigProblem]) -> int | None:
@@ -425,6 +406,16 @@ def _max_age(value: object, location: Location, problems: list[ConfigProblem]) -
             "sooner than it suggests; use 7200 or less"
         )
     return value
+
+
+def _wildcard_among_values(location: Location, allows: str, option: object) -> ConfigProblem:
+    return ConfigProblem.at(
+        ErrorCode.WILDCARD_AMONG_VALUES,
+        location,
+        "*",
+        f"'*' allows {allows}, so listing other values beside it means nothing",
+        f"pass {option}='*' on its own, or remove '*' from the list",
+    )
 
 
 def _invalid_name(location: Location, value: str, kind: str) -> ConfigProblem:

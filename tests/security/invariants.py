@@ -9,9 +9,11 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from wsgiref.validate import WSGIWarning, validator
+
+from tests.conftest import SpyApp
 
 from .oracle import (
     PathSpec,
@@ -69,28 +71,6 @@ class Request:
 
 
 @dataclass
-class SpyApp:
-    """A WSGI app that records whether it was called and answers with headers a real app might set."""
-
-    extra_headers: Sequence[tuple[str, str]] = ()
-    calls: int = 0
-    seen_environ: dict[str, Any] = field(default_factory=dict)
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
-        """Answer 200 with a short body."""
-        self.calls += 1
-        self.seen_environ = dict(environ)
-        body = b"hello"
-        headers = [
-            ("Content-Type", "text/plain; charset=utf-8"),
-            ("Content-Length", str(len(body))),
-            *self.extra_headers,
-        ]
-        start_response("200 OK", headers)
-        return [body]
-
-
-@dataclass
 class Outcome:
     """What the client received, and whether the wrapped app ran."""
 
@@ -116,7 +96,7 @@ def build_app(
     make: Callable[[WSGIApp], WSGIApp], extra_headers: Sequence[tuple[str, str]] = ()
 ) -> tuple[WSGIApp, SpyApp]:
     """Wrap a spy app with the middleware `make` builds, with `wsgiref.validate` on both sides."""
-    spy = SpyApp(extra_headers=extra_headers)
+    spy = SpyApp(headers=[*SpyApp().headers, ("Content-Length", "5"), *extra_headers])
     return validator(make(validator(spy))), spy
 
 
@@ -129,7 +109,7 @@ def run(app: WSGIApp, spy: SpyApp, environ: dict[str, Any]) -> Outcome:
         captured["headers"] = list(headers)
         return lambda data: None
 
-    before = spy.calls
+    before = len(spy.calls)
     with warnings.catch_warnings():
         # Generated methods are arbitrary on purpose; every other lint warning stays an error.
         warnings.filterwarnings("ignore", "Unknown REQUEST_METHOD", WSGIWarning)
@@ -140,7 +120,7 @@ def run(app: WSGIApp, spy: SpyApp, environ: dict[str, Any]) -> Outcome:
             close = getattr(result, "close", None)
             if close is not None:
                 close()
-    return Outcome(captured["status"], captured["headers"], body, spy.calls - before)
+    return Outcome(captured["status"], captured["headers"], body, len(spy.calls) - before)
 
 
 def check_header_values(outcome: Outcome) -> None:

@@ -22,8 +22,9 @@ import pytest
 
 import corsware
 from corsware import CORSMiddleware
+from tests.conftest import SpyApp
 
-from .invariants import Request, SpyApp
+from .invariants import Request
 
 PACKAGE = str(Path(corsware.__file__).parent)
 TRUSTED = "https://app.example.com"

@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 
 from corsware import CORSMiddleware
-
-from .invariants import SpyApp
+from tests.conftest import SpyApp
 
 
 @pytest.mark.parametrize(

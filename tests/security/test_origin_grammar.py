@@ -15,8 +15,8 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from corsware import CORSMiddleware
+from tests.conftest import SpyApp
 
-from .invariants import SpyApp
 from .oracle import Form, PolicyModel, origin_form
 from .strategies import (
     any_origin_header,

@@ -14,8 +14,8 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from corsware import CORSMiddleware
+from tests.conftest import SpyApp
 
-from .invariants import SpyApp
 from .oracle import matching_resource, remove_dot_segments
 from .strategies import paths, resource_tables
 
