@@ -259,8 +259,8 @@ class PolicyModel:
 
     @property
     def any_origin(self) -> bool:
-        """True for the `"*"` policy."""
-        return self.origins == "*"
+        """True for the `"*"` policy (`["*"]` means the same)."""
+        return self.origins == "*" or tuple(self.origins) == ("*",)
 
     def patterns(self) -> Sequence[OriginSpec]:
         """The origin patterns as a sequence."""
