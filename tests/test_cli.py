@@ -705,6 +705,14 @@ def config(tmp_path: Path) -> str:
             "",
             id="credentialed GET",
         ),
+        pytest.param(
+            ["--method", "GET", "--path", "//api/api/items"],
+            False,
+            "missing-allow-origin",
+            "unmatched, no resource pattern matches this path: path '//api/api/items'",
+            "add a pattern that covers it, such as '/api/*'",
+            id="explain path with double slash is a path, not a host",
+        ),
     ],
 )
 def test_explain(

@@ -73,7 +73,10 @@ def policy_transport(middleware: CORSMiddleware, decisions: list[Decision]) -> T
     def send(method: str, url: str, headers: Headers) -> Response:
         origin = get_header(headers, "Origin")
         others = {name: value for name, value in headers if name.lower() != "origin"}
-        decision = middleware.explain(method, urlsplit(url).path, origin=origin, headers=others)
+        # `explain` gets a path, not a URL: "//legacy/items" is a path whose first segment is
+        # empty, which urlsplit would read as the host "legacy".
+        path = url if url.startswith("/") else urlsplit(url).path
+        decision = middleware.explain(method, path.partition("?")[0], origin=origin, headers=others)
         decisions.append(decision)
         status = int(decision.status.split()[0]) if decision.status else 200
         body = decision.reason if decision.status and not decision.allowed else ""
