@@ -20,6 +20,7 @@ LAYERS: list[set[str]] = [
     {"policy"},
     {"configuration", "decision"},
     {"explanation"},
+    {"engine"},
     {"middleware"},
     {""},  # the package itself: corsware/__init__.py, which re-exports the core
     {"textconfig"},
@@ -44,6 +45,7 @@ STANDARD_LIBRARY_ONLY = {
     "configuration",
     "decision",
     "explanation",
+    "engine",
     "middleware",
     "",
     "browser",

@@ -5,17 +5,17 @@ WSGI has no WebSocket standard, so this adapter has no WebSocket Origin guard; t
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Final, Unpack
 
-from corsware.configuration import ResourcePattern, ResourceSpec, compile_configuration
-from corsware.decision import PATH_CONFLICT, Decision, ResourceRules, unmatched
+from corsware.configuration import ResourcePattern, ResourceSpec
+from corsware.decision import Decision, ResourceRules
+from corsware.engine import Engine
 from corsware.headers import OWNED_NAME_INITIALS, escape, rewrite_response_headers
 from corsware.memo import Memo
-from corsware.policy import POLICY_DEFAULTS, CompiledPolicy, PolicyOptions, compile_policy
-from corsware.resources import ResourceMap, wsgi_path
+from corsware.policy import PolicyOptions
+from corsware.resources import wsgi_path
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -29,30 +29,6 @@ logger = logging.getLogger("corsware")
 # memory is bounded by its entry count times this length whatever clients send.
 _REMEMBERED_PATH_LENGTH: Final = 512
 _REMEMBERED_PATHS: Final = 4096
-
-
-def build_rules(
-    resources: Mapping[ResourcePattern, ResourceSpec] | None, options: Mapping[str, object]
-) -> tuple[tuple[tuple[ResourcePattern, CompiledPolicy], ...], ResourceMap[ResourceRules]]:
-    """Compile a configuration into its resources and the map that finds a path's rules.
-
-    Shared by the WSGI and ASGI adapters, so that both answer from the same decisions.
-
-    Raises:
-        CORSConfigError: listing every problem at once.
-    """
-    configuration = compile_configuration(resources, options)
-    count = len(configuration.resources)
-    entries = [
-        (resource.pattern, ResourceRules(resource.label, resource.policy, resources=count))
-        for resource in configuration.resources
-    ]
-    # Where a path's dot segments lead to another resource than its literal form, nothing is granted.
-    nothing = compile_policy({**POLICY_DEFAULTS, "origins": ()}, (), frozenset(), [])
-    assert nothing is not None  # noqa: S101 - a constant, valid policy
-    conflict = ResourceRules(None, nothing, resources=count, refusal=PATH_CONFLICT)
-    compiled = tuple((resource.pattern, resource.policy) for resource in configuration.resources)
-    return compiled, ResourceMap(entries, conflict)
 
 
 class CORSMiddleware:
@@ -90,10 +66,11 @@ class CORSMiddleware:
     ) -> None:
         """Validate the whole configuration and compile every resource's rules."""
         self.app = app
-        self.resources, self._map = build_rules(resources, options)
+        self._engine = Engine(resources, options)
+        self.resources = self._engine.resources
         """The resources as ``(pattern, compiled policy)`` pairs, in the order they are tried."""
         self._rules: Memo[str, ResourceRules | None] = Memo(
-            lambda path_info: self._map.resource_for(wsgi_path(path_info)),
+            lambda path_info: self._engine.rules_for(wsgi_path(path_info)),
             entries=_REMEMBERED_PATHS,
             remembers=lambda path_info: len(path_info) <= _REMEMBERED_PATH_LENGTH,
         )
@@ -152,17 +129,7 @@ class CORSMiddleware:
         Returns:
             The decision, with ``detail`` naming the request's values and the fix where one applies.
         """
-        from corsware.explanation import describe  # noqa: PLC0415 - the prose stays off the hot path
-
-        request = {"REQUEST_METHOD": method}
-        for name, value in (headers or {}).items():
-            request["HTTP_" + name.upper().replace("-", "_")] = value
-        if origin is not None:
-            request["HTTP_ORIGIN"] = origin
-        rules = self._map.resource_for(path)
-        decision = unmatched() if rules is None else rules.decide(request)
-        detail = describe(decision, request, path, self.resources, self._map)
-        return dataclasses.replace(decision, detail=detail)
+        return self._engine.explain(method, path, origin, headers)
 
 
 def _log_rejection(decision: Decision, environ: WSGIEnvironment) -> None:
