@@ -3,7 +3,11 @@
 Each `BrowserCase` names a corsware configuration, one `fetch()` made by a page on another
 loopback origin, and the outcome a browser that follows the Fetch Standard must reach, together
 with what the API server must have seen (preflights, actual requests, cookies). The table is plain
-data so that any driver can replay it: `test_browser.py` runs it in headless Chromium.
+data so that any driver can replay it: `test_browser.py` runs it in Chromium, Firefox and WebKit.
+
+The expectations are the Fetch Standard's. Where an engine does otherwise, the case says so in
+`engines` (only that engine's expectations change) and its `why` tells what the engine does and
+how that stands against the standard.
 
 The page's origin is only known once its server has a port, so options name it with `PAGE`;
 `resolve_options` puts the real origin in.
@@ -11,9 +15,10 @@ The page's origin is only known once its server has a port, so options name it w
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 PAGE = "<page origin>"
@@ -32,7 +37,24 @@ REQUEST_ID = "req-42"
 
 JSON_BODY = '{"hello": "corsware"}'
 
+ENGINES = ("chromium", "firefox", "webkit")
+"""The engines the table is played in, in the order the suite runs them."""
+
 Outcome = Literal["ok", "blocked"]
+
+EXPECTATIONS = frozenset(
+    (
+        "outcome",
+        "status",
+        "visible",
+        "preflights",
+        "preflight_status",
+        "app_calls",
+        "cookie_sent",
+        "body_contains",
+    )
+)
+"""The fields of a case that say what must come of it: the only ones an engine may override."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,7 +66,8 @@ class BrowserCase:
         why: The rule (Fetch Standard section or corsware behaviour) that decides the outcome.
         options: Keyword options for `CORSMiddleware` (`PAGE` stands for the page's origin).
         path: API path the page fetches (``/api/echo`` echoes the request, ``/api/boom``
-            answers 500, ``/private/echo`` echoes outside ``/api``).
+            answers 500, ``/api/cached`` echoes with ``Cache-Control: public, max-age=60``,
+            ``/private/echo`` echoes outside ``/api``).
         method: The fetch's method.
         headers: Request headers the script sets.
         body: Request body, or None.
@@ -61,6 +84,8 @@ class BrowserCase:
         app_calls: How many actual (non-preflight) requests reach the API server.
         cookie_sent: Whether those actual requests carry the page's cookie.
         body_contains: Text the page must read in the response body (only when ``"ok"``).
+        engines: Engine name -> the expectations that engine reaches instead (the others keep
+            the ones above); the case's `why` says why.
     """
 
     id: str
@@ -82,6 +107,19 @@ class BrowserCase:
     app_calls: int = 1
     cookie_sent: bool = False
     body_contains: str | None = None
+    engines: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Reject overrides for an unknown engine or of anything but an expectation."""
+        for engine, overrides in self.engines.items():
+            if engine not in ENGINES:
+                raise ValueError(f"case {self.id!r}: unknown engine {engine!r}")
+            if not overrides.keys() <= EXPECTATIONS:
+                raise ValueError(f"case {self.id!r}: {engine} may override only {sorted(EXPECTATIONS)}")
+
+    def expect(self, engine: str) -> BrowserCase:
+        """The case with `engine`'s own expectations where they differ."""
+        return dataclasses.replace(self, engines={}, **self.engines.get(engine, {}))
 
 
 def resolve_options(value: Any, page_origin: str) -> Any:
@@ -322,7 +360,10 @@ CASES: tuple[BrowserCase, ...] = (
     # ---- preflight cache (Fetch 'CORS-preflight cache'; Chromium caps max-age at 7200 s)
     BrowserCase(
         id="max_age=600: second PUT sends no preflight",
-        why="ACMA 600 lets the browser cache the preflight for this origin and URL.",
+        why=(
+            "ACMA 600 lets the browser cache the preflight for this origin and URL. Firefox does so "
+            "only after the session's first repeated pair, which the suite's warm-up spends."
+        ),
         options={"origins": PAGE, "max_age": 600},
         method="PUT",
         **JSON_REQUEST,
@@ -353,6 +394,23 @@ CASES: tuple[BrowserCase, ...] = (
         **READ_AFTER_PREFLIGHT,
         app_calls=2,
     ),
+    # ---- the browser's HTTP cache (RFC 9111; Fetch 'HTTP-network-or-cache fetch')
+    BrowserCase(
+        id="cacheable GET, exact origin: second call from the HTTP cache",
+        why=(
+            "The response is fresh for 60 s and its `Vary: Origin` names a header that is the same "
+            "on both calls, so the browser may reuse it (RFC 9111 section 4.1) and the stored ACAO "
+            "still matches. WebKit under WebDriver never reused it: it fetched again, which a "
+            "cache may always do."
+        ),
+        options={"origins": PAGE},
+        path="/api/cached",
+        calls=2,
+        outcome="ok",
+        status=200,
+        app_calls=1,
+        engines={"webkit": {"app_calls": 2}},
+    ),
     # ---- the opaque origin of a sandboxed iframe
     BrowserCase(
         id="sandboxed iframe, null origin not listed: blocked",
@@ -365,6 +423,17 @@ CASES: tuple[BrowserCase, ...] = (
         id="sandboxed iframe, null origin listed: allowed",
         why="`null` listed explicitly (without credentials) gets `ACAO: null`, which matches.",
         options={"origins": ("null",)},
+        frame="sandbox",
+        outcome="ok",
+        status=200,
+    ),
+    BrowserCase(
+        id="sandboxed iframe, any origin without credentials: readable",
+        why=(
+            "ACAO `*` without credentials passes the CORS check whatever the origin, `null` included "
+            "(CORS check step 2), in every engine; refusing `null` here protects nothing."
+        ),
+        options={"origins": "*"},
         frame="sandbox",
         outcome="ok",
         status=200,

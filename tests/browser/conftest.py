@@ -1,88 +1,26 @@
-"""Fixtures of the browser suite: Debian's Chromium driven by Playwright, and two loopback servers.
+"""Fixtures of the browser suite: three browser engines, each started once, and two loopback servers.
 
-Playwright drives the system's /usr/bin/chromium through ``executable_path``; it never downloads
-a browser (``playwright install`` is neither needed nor run). Without a Chromium binary the suite
-skips with a loud reason, unless ``CI`` is set: there a missing browser is a failure.
+Chromium, Firefox ESR and WebKitGTK come from Debian's packages and are driven without any browser
+download (see `engines`). Each starts on its first test, is warmed up, serves every later test
+of the session and is stopped at the end, even when tests fail: by its PID (Firefox, Xvfb,
+MiniBrowser), through its driver (WebKitWebDriver), or by Playwright, which owns Chromium's
+process. Without an engine its tests skip with a loud reason naming the package, unless ``CI``
+is set: there a missing engine fails them.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
 
-from .servers import API, page_app, serving
+from .engines import Engine, EngineError
+from .engines.chromium import Chromium
+from .engines.session import Engines
+from .servers import API, page_app, serving, warm_up_app
 
-# The flags our developers' guide prescribes for headless Chromium on a closed network, running as
-# root. Playwright adds --headless itself and gives every launch a fresh temporary user-data dir.
-CHROMIUM_FLAGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
-
-
-def find_chromium() -> str | None:
-    """Path of the Chromium binary: Debian's /usr/bin/chromium, else `chromium` on PATH."""
-    if os.access("/usr/bin/chromium", os.X_OK):
-        return "/usr/bin/chromium"
-    return shutil.which("chromium")
-
-
-def running_in_ci() -> bool:
-    """Whether the CI environment variable is set to something other than a false value."""
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    """The Chromium to drive; skips the suite (fails it under CI) when there is none."""
-    path = find_chromium()
-    if path is None:
-        reason = (
-            "BROWSER SUITE NOT RUN: no Chromium binary (/usr/bin/chromium or `chromium` on PATH). "
-            "Install it with `apt-get install -y --no-install-recommends chromium`; "
-            "`bash .ci/run` installs it itself."
-        )
-        if running_in_ci():
-            pytest.fail(f"{reason} CI is set, so a missing browser fails the run.", pytrace=False)
-        pytest.skip(reason)
-    return path
-
-
-@pytest.fixture(scope="session")
-def launch_chromium(chromium_path: str) -> Iterator[Callable[..., Browser]]:
-    """Launches headless Chromiums with our flags (plus any given); closes them all at the end."""
-    launched: list[Browser] = []
-    with sync_playwright() as playwright:
-
-        def launch(*extra_flags: str) -> Browser:
-            chromium = playwright.chromium.launch(
-                executable_path=chromium_path,
-                args=[*CHROMIUM_FLAGS, *extra_flags],
-                timeout=60_000,
-            )
-            launched.append(chromium)
-            return chromium
-
-        try:
-            yield launch
-        finally:
-            for chromium in launched:
-                chromium.close()
-
-
-@pytest.fixture(scope="session")
-def browser(launch_chromium: Callable[..., Browser]) -> Browser:
-    """One headless Chromium for the session; each case opens its own context in it."""
-    return launch_chromium()
+LAUNCH_SECONDS = pytest.StashKey[dict[str, float]]()
+"""Per engine, how long its start took, for the summary at the end of the run."""
 
 
 @pytest.fixture(scope="session")
@@ -98,3 +36,51 @@ def api() -> Iterator[tuple[API, str]]:
     dispatcher = API()
     with serving(dispatcher) as origin:
         yield dispatcher, origin
+
+
+@pytest.fixture(scope="session")
+def engines(request: pytest.FixtureRequest, page_origin: str, api: tuple[API, str]) -> Iterator[Engines]:
+    """The session's engines, warmed up on first use and stopped at the end."""
+    dispatcher, api_origin = api
+
+    def warm_up(engine: Engine) -> None:
+        # Firefox missed its preflight cache on the first repeated pair of preflighted fetches of
+        # a session (in a new user context at times on the second pair too), so two pairs go to an
+        # app that no case counts. The other engines need no warm-up; it shows they can fetch.
+        for _ in range(2):
+            prefix = dispatcher.mount(warm_up_app)
+            spec = {
+                "url": f"{api_origin}{prefix}/warm-up",
+                "method": "PUT",
+                "headers": {"Content-Type": "application/json"},
+                "body": "{}",
+                "credentials": "omit",
+                "frame": "page",
+                "calls": 2,
+                "readHeaders": [],
+            }
+            calls = engine.run(f"{page_origin}/", spec).result["calls"]
+            if [call["outcome"] for call in calls] != ["ok", "ok"]:
+                raise EngineError(f"{engine.name} could not fetch from the warm-up app: {calls}")
+
+    hub = Engines(warm_up, request.config.stash.setdefault(LAUNCH_SECONDS, {}))
+    try:
+        yield hub
+    finally:
+        hub.close()
+
+
+@pytest.fixture(scope="session")
+def chromium(engines: Engines) -> Chromium:
+    """The session's Chromium, for the Chromium-only tests."""
+    engine = engines.get("chromium")
+    assert isinstance(engine, Chromium)
+    return engine
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """One line with each engine's start-up time, when the browser suite started any."""
+    launched = config.stash.get(LAUNCH_SECONDS, {})
+    if launched:
+        times = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in launched.items())
+        terminalreporter.write_line(f"browser engines started (launch and session): {times}")
