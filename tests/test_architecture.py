@@ -21,10 +21,10 @@ LAYERS: list[set[str]] = [
     {"configuration", "decision"},
     {"explanation"},
     {"engine"},
-    {"middleware"},
+    {"middleware", "asgi"},
     {""},  # the package itself: corsware/__init__.py, which re-exports the core
     {"textconfig"},
-    {"config", "paste", "migrate"},
+    {"config", "paste", "migrate", "django"},
     {"demo", "transports"},
     {"report"},
     {"cli"},
@@ -47,6 +47,7 @@ STANDARD_LIBRARY_ONLY = {
     "explanation",
     "engine",
     "middleware",
+    "asgi",
     "",
     "browser",
 }

@@ -117,6 +117,8 @@ class Decision:
             given, with the body's ``Content-Type`` and ``Content-Length`` when the middleware
             answers itself.
         body_chunks: Derived: :attr:`body` as the iterable a WSGI server is given.
+        raw_header_list: Derived: :attr:`header_list` as ASGI's pairs of latin-1 bytes.
+        status_code: Derived: the status code of :attr:`status`, for ASGI; ``None`` likewise.
         exceptional: Derived: whether the middleware answers itself or refuses the request, that
             is anything but a plain pass-through with headers added.
     """
@@ -132,6 +134,8 @@ class Decision:
     # Built once with the decision (which is remembered), so that the adapters do no work per request.
     header_list: list[tuple[str, str]] = field(init=False, repr=False, compare=False)
     body_chunks: tuple[bytes] = field(init=False, repr=False, compare=False)
+    raw_header_list: list[tuple[bytes, bytes]] = field(init=False, repr=False, compare=False)
+    status_code: int | None = field(init=False, repr=False, compare=False)
     exceptional: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -143,6 +147,12 @@ class Decision:
         object.__setattr__(self, "header_list", header_list)
         # An immutable iterable, so that every response can share it (PEP 3333 asks only for one).
         object.__setattr__(self, "body_chunks", (self.body,))
+        # ASGI: lower-case names (as HTTP/2 requires and ASGI servers expect), latin-1 bytes.
+        raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in header_list]
+        object.__setattr__(self, "raw_header_list", raw)
+        object.__setattr__(
+            self, "status_code", None if self.status is None else int(self.status.split(" ", 1)[0])
+        )
         object.__setattr__(self, "exceptional", self.status is not None or refused)
 
 
@@ -299,6 +309,15 @@ class ResourceRules:
                 )
             ]
         return self._actual[origin]
+
+    def admits_websocket(self, origin: str | None) -> bool:
+        """Whether a WebSocket handshake with this ``Origin`` may reach the app.
+
+        CORS does not cover WebSockets and browsers send cookies with every handshake, so only the
+        origin list decides, whatever the credentials setting; a handshake without ``Origin`` comes
+        from a client that is not a browser, and is let through.
+        """
+        return origin is None or not self.policy.websocket_guard or self.policy.matcher.allows(origin)
 
     def _decide_actual(self, origin: str) -> Decision:
         if self._public:

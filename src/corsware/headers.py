@@ -139,7 +139,7 @@ def rewrite_response_headers(
             vary_at.append(len(result))
         result.append((name, value))
     for name, value in cors_headers:
-        if name == "Vary" and vary_at:
+        if vary_at and name.lower() == "vary":
             _merge_vary(result, vary_at, value)
         else:
             result.append((name, value))

@@ -52,6 +52,7 @@ class PolicyOptions(TypedDict, total=False):
     allow_credentials: bool
     max_age: int | timedelta | None
     allow_private_network: bool
+    websocket_guard: bool
 
 
 OPTION_NAMES: Final = frozenset(PolicyOptions.__annotations__)
@@ -73,6 +74,8 @@ class CompiledPolicy:
         allow_credentials: Whether credentials are allowed.
         max_age: Whole seconds, or ``None`` to send no ``Access-Control-Max-Age``.
         allow_private_network: Whether Private Network Access preflights are granted.
+        websocket_guard: Whether the ASGI adapter refuses WebSocket handshakes from origins that
+            ``origins`` does not allow.
         matcher: Decides whether a request's ``Origin`` is allowed.
     """
 
@@ -83,6 +86,7 @@ class CompiledPolicy:
     allow_credentials: bool
     max_age: int | None
     allow_private_network: bool
+    websocket_guard: bool
     matcher: OriginMatcher = field(compare=False, repr=False)
 
     @property
@@ -113,7 +117,14 @@ class CORSPolicy:
             (browsers then cache it for 5 seconds). Over 86400 seconds, which no browser honours,
             emits a :class:`~corsware.CORSConfigWarning`.
         allow_private_network: Whether to answer the legacy Private Network Access preflights of
-            Chromium 104 to 141 with ``Access-Control-Allow-Private-Network: true``.
+            Chromium 104 to 141 with ``Access-Control-Allow-Private-Network: true``. Current
+            browsers ask the user for Local Network Access instead, which no header grants.
+        websocket_guard: Under ASGI, whether a WebSocket handshake whose ``Origin`` ``origins`` does
+            not allow is refused before the app sees it (a handshake without ``Origin``, from a
+            non-browser client, is let through). Browsers send cookies with every handshake, and
+            CORS does not cover WebSockets, so this closes cross-site WebSocket hijacking. With
+            ``origins="*"`` it lets every origin through. WSGI has no WebSockets, so the WSGI
+            middleware does not use it.
 
     Raises:
         CORSConfigError: listing every invalid or unsafe value, including, with ``allow_credentials``,
@@ -128,6 +139,7 @@ class CORSPolicy:
     allow_credentials: bool = False
     max_age: int | timedelta | None = None
     allow_private_network: bool = False
+    websocket_guard: bool = True
     compiled: CompiledPolicy = field(init=False, repr=False, compare=False, hash=False)
     """The policy validated and normalised (set when it is built)."""
 
@@ -171,7 +183,7 @@ def compile_policy(
     def at(name: str) -> Location:
         return (*location, name) if name in own else (name,)
 
-    for name in ("allow_credentials", "allow_private_network"):
+    for name in ("allow_credentials", "allow_private_network", "websocket_guard"):
         if not isinstance(options[name], bool):
             found.append(_problem_type(at(name), options[name], "a bool (True or False)"))
     credentials = options["allow_credentials"] is True
@@ -202,6 +214,7 @@ def compile_policy(
         allow_credentials=credentials,
         max_age=max_age,
         allow_private_network=options["allow_private_network"] is True,
+        websocket_guard=options["websocket_guard"] is True,
         matcher=matcher,
     )
 

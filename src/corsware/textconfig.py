@@ -57,6 +57,7 @@ POLICY_SETTINGS: Final = (
     "allow_credentials",
     "max_age",
     "allow_private_network",
+    "websocket_guard",
 )
 """Settings that describe one policy, in documentation order; ``paths`` is the only other setting."""
 
@@ -185,6 +186,7 @@ _PARSERS: Final[dict[str, Callable[[str, str], object]]] = {
     "allow_credentials": _boolean,
     "max_age": _seconds,
     "allow_private_network": _boolean,
+    "websocket_guard": _boolean,
     "paths": lambda key, text: tuple(_words(key, text)),
 }
 
