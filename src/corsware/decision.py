@@ -298,11 +298,12 @@ class ResourceRules:
             return self._without_origin
         # Fetch §"CORS protocol": a preflight is OPTIONS with Origin and
         # Access-Control-Request-Method; an OPTIONS without the latter is an ordinary request.
-        if REQUESTED_METHOD in request and request.get(REQUEST_METHOD) == "OPTIONS":
+        requested_method = request.get(REQUESTED_METHOD)
+        if requested_method is not None and request.get(REQUEST_METHOD) == "OPTIONS":
             return self._preflights[
                 (
                     origin,
-                    request[REQUESTED_METHOD],
+                    requested_method,
                     request.get(REQUESTED_HEADERS),
                     # Read only where it can change the answer.
                     request.get(REQUESTED_PRIVATE_NETWORK) if self._private_network else None,
