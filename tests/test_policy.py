@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from corsware import CORSConfigError, CORSMiddleware, CORSPolicy
+from corsware.engine import Engine
 from tests.conftest import SpyApp
 
 INVALID = [
@@ -306,3 +307,10 @@ def test_allows_origin_and_allows_any_origin() -> None:
     assert not policy.allows_origin("https://b.example")
     assert not policy.compiled.allows_any_origin
     assert CORSPolicy().compiled.allows_any_origin
+
+
+def test_a_key_that_is_not_a_string_is_an_unknown_option() -> None:
+    """Settings dicts (Django's CORSWARE, say) may hold any key: it is reported, never a crash."""
+    with pytest.raises(CORSConfigError) as caught:
+        Engine(None, {1: "x"})
+    assert [(p.code, p.option) for p in caught.value.problems] == [("CORS-E001", "[1]")]

@@ -64,7 +64,7 @@ def compile_configuration(
             (name,),
             value,
             "is not a CORS option",
-            closest_name(name, {*OPTION_NAMES, "resources"}),
+            closest_name(str(name), {*OPTION_NAMES, "resources"}),
         )
         for name, value in options.items()
         if name not in OPTION_NAMES
