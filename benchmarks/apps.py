@@ -1,4 +1,4 @@
-"""The bare apps, the identity middleware (our floor), and corsware around the bare WSGI app."""
+"""The bare apps, the identity middlewares (our floors), and corsware around the bare apps."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from benchmarks import scenario
-from benchmarks.drivers import WSGIApp
+from benchmarks.drivers import ASGIApp, WSGIApp
 
 
 def bare_wsgi_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -45,6 +45,24 @@ class IdentityMiddleware:
         return self.app(environ, add_header)
 
 
+class IdentityASGIMiddleware:
+    """The ASGI floor: wraps ``send`` and appends one header to ``http.response.start``.
+
+    Its wrapper is an ``async def``, as any plain ASGI middleware would write it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        async def add_header(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"].append((b"x-identity", b"1"))
+            await send(message)
+
+        await self.app(scope, receive, add_header)
+
+
 def corsware_app(app: WSGIApp = bare_wsgi_app, **options: Any) -> WSGIApp:
     """corsware around ``app``: the shared policy on ``/api/*`` unless ``resources`` is given."""
     from corsware import CORSMiddleware  # noqa: PLC0415 - optional until the core is installed
@@ -52,4 +70,12 @@ def corsware_app(app: WSGIApp = bare_wsgi_app, **options: Any) -> WSGIApp:
     if "resources" not in options:
         options = {"resources": {scenario.RESOURCE: scenario.CORSWARE_OPTIONS}}
     middleware: WSGIApp = CORSMiddleware(app, **options)
+    return middleware
+
+
+def corsware_asgi_app(app: ASGIApp = bare_asgi_app) -> ASGIApp:
+    """corsware's ASGI middleware around ``app``, with the shared policy on ``/api/*``."""
+    from corsware.asgi import CORSMiddleware  # noqa: PLC0415 - optional until the core is installed
+
+    middleware: ASGIApp = CORSMiddleware(app, resources={scenario.RESOURCE: scenario.CORSWARE_OPTIONS})
     return middleware

@@ -30,8 +30,15 @@ COLOURS = {
     "starlette": "#2ca02c",
     "flask-cors": "#d62728",
     "django-cors-headers": "#9467bd",
+    "identity-asgi": "#d0d0d0",
+    "corsware-asgi": "#17becf",
+    "asgi-cors": "#8c564b",
 }
-LABELS = {"identity": "identity (floor)", "minimal": "minimal single-policy layer"}
+LABELS = {
+    "identity": "identity (floor)",
+    "minimal": "minimal single-policy layer",
+    "identity-asgi": "identity-asgi (ASGI floor)",
+}
 #: A log axis once the largest bar is this many times the smallest: peers far above corsware.
 LOG_SPREAD = 20.0
 #: Plain numbers on log axes (0.1, 1, 10), not powers of ten.

@@ -42,9 +42,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description=(
-            "Measure corsware's own cost per request side by side with an identity middleware"
-            " (the floor) and the peers: wsgicors, Starlette's CORSMiddleware, flask-cors and"
-            " django-cors-headers. Peers that are not installed are skipped"
+            "Measure corsware's own cost per request side by side with identity middlewares"
+            " (the WSGI and ASGI floors) and the peers: wsgicors, flask-cors, django-cors-headers,"
+            " Starlette's CORSMiddleware and asgi-cors. Peers that are not installed are skipped"
             " (pip install -e '.[bench]' installs them all)."
         ),
     )

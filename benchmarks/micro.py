@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from benchmarks import peers, scenario
-from benchmarks.apps import IdentityMiddleware, bare_wsgi_app, corsware_app
+from benchmarks.apps import (
+    IdentityASGIMiddleware,
+    IdentityMiddleware,
+    bare_asgi_app,
+    bare_wsgi_app,
+    corsware_app,
+    corsware_asgi_app,
+)
 from benchmarks.drivers import Call, Response, asgi_call, asgi_response, wsgi_call, wsgi_response
 from benchmarks.minimal import minimal_cors
 from benchmarks.timing import Timer
@@ -36,12 +43,19 @@ def _corsware() -> tuple[Any, Any]:
     return bare_wsgi_app, corsware_app()
 
 
+def _identity_asgi() -> tuple[Any, Any]:
+    return bare_asgi_app, IdentityASGIMiddleware(bare_asgi_app)
+
+
+def _corsware_asgi() -> tuple[Any, Any]:
+    return bare_asgi_app, corsware_asgi_app()
+
+
 LAYERS = (
     Layer("identity", None, "wsgi", "WSGI app", _identity),
     Layer("minimal", None, "wsgi", "WSGI app", _minimal),
     Layer("corsware", "corsware", "wsgi", "WSGI app", _corsware),
     Layer("wsgicors", "wsgicors", "wsgi", "WSGI app", peers.wsgicors),
-    Layer("starlette", "starlette", "asgi", "ASGI app", peers.starlette),
     Layer("flask-cors", "flask-cors", "wsgi", "Flask app", peers.flask_cors),
     Layer(
         "django-cors-headers",
@@ -50,7 +64,14 @@ LAYERS = (
         "Django handler",
         peers.django_cors_headers,
     ),
+    # The ASGI layers, over the bare ASGI app.
+    Layer("identity-asgi", None, "asgi", "ASGI app", _identity_asgi),
+    Layer("corsware-asgi", "corsware", "asgi", "ASGI app", _corsware_asgi),
+    Layer("starlette", "starlette", "asgi", "ASGI app", peers.starlette),
+    Layer("asgi-cors", "asgi-cors", "asgi", "ASGI app", peers.asgi_cors),
 )
+#: The floors: not CORS layers, so their answers are not checked against the policy.
+FLOORS = frozenset({"identity", "identity-asgi"})
 
 
 def make_call(protocol: str, app: Any, kind: scenario.RequestKind, path: str = scenario.PATH) -> Call:
@@ -112,7 +133,7 @@ def run(timer: Timer, names: tuple[str, ...] | None = None) -> MicroResult:
             continue
         result.layers.append(layer)
         for kind in scenario.KINDS:
-            if layer.name != "identity":  # the floor is not a CORS layer: nothing to check
+            if layer.name not in FLOORS:  # a floor is not a CORS layer: nothing to check
                 note = check_answer(layer.name, kind, response(layer.protocol, wrapped, kind))
                 if note is not None:
                     result.notes.append(note)

@@ -7,7 +7,7 @@ import importlib.util
 import os
 import platform
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from benchmarks import scenario
@@ -27,9 +27,41 @@ YARDSTICK_TARGETS = {"identity": FLOOR_TARGETS, "minimal": MINIMAL_TARGETS}
 PEER_TARGETS = {
     "flask-cors": 20.0,
     "django-cors-headers": 20.0,
-    "starlette": 1.0,
     "wsgicors": 1.0,
 }
+#: corsware's ASGI layer over the ASGI identity middleware's, per request kind.
+ASGI_FLOOR_TARGETS = dict.fromkeys(("no-origin", "allowed", "disallowed", "preflight"), 3.0)
+#: How many times more overhead each ASGI peer must have than corsware's ASGI layer; ``None``: the
+#: ratio is shown, with no target (asgi-cors does less than the shared policy asks: peers.asgi_cors).
+ASGI_PEER_TARGETS: dict[str, float | None] = {"starlette": 5.0, "asgi-cors": None}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A corsware layer, the yardsticks it is held against and the peers held against it."""
+
+    layer: str
+    heading: str
+    yardsticks: dict[str, dict[str, float]]
+    peers: Mapping[str, float | None]
+
+
+SUBJECTS = (
+    Subject(
+        "corsware",
+        "Ratios of own costs (corsware against the floor and the minimal layer,"
+        " and each peer against corsware)",
+        YARDSTICK_TARGETS,
+        PEER_TARGETS,
+    ),
+    Subject(
+        "corsware-asgi",
+        "Ratios of own costs, ASGI (corsware's ASGI layer against the ASGI floor,"
+        " and each ASGI peer against it)",
+        {"identity-asgi": ASGI_FLOOR_TARGETS},
+        ASGI_PEER_TARGETS,
+    ),
+)
 SCALE_LIMIT = 1.5
 E2E_LIMIT = 0.03
 
@@ -81,7 +113,7 @@ def machine() -> str:
     layers = ", ".join(
         f"{name} {_version(name)}"
         for name in (
-            *("corsware", "wsgicors", "starlette", "flask", "flask-cors"),
+            *("corsware", "wsgicors", "starlette", "asgi-cors", "flask", "flask-cors"),
             *("django", "django-cors-headers", "gunicorn"),
         )
     )
@@ -118,52 +150,65 @@ def micro_tables(result: MicroResult) -> tuple[str, list[Target]]:
     rows.append(["(its bare app, whole request)", *bare_costs])
     text = [
         "Own cost per request, us: each layer's app with the layer minus the same app without it",
-        "(identity, minimal, corsware and wsgicors wrap a bare WSGI app; starlette a bare ASGI app;",
-        "flask-cors a Flask app; django-cors-headers a Django WSGI handler)",
+        "(identity, minimal, corsware and wsgicors wrap a bare WSGI app; flask-cors a Flask app;",
+        "django-cors-headers a Django WSGI handler; identity-asgi, corsware-asgi, starlette and",
+        "asgi-cors a bare ASGI app)",
         table(["request kind", *names], rows),
     ]
     targets: list[Target] = []
-    # corsware's cost may be at most so many times each yardstick's: the floor, and the minimal layer.
-    yardsticks = [(name, limits) for name, limits in YARDSTICK_TARGETS.items() if name in names]
-    peers = [peer for peer in PEER_TARGETS if peer in names]
-    if "corsware" in names and (yardsticks or peers):
-        header = ["request kind", *(f"corsware/{name}" for name, _ in yardsticks)]
-        header += [f"{peer}/corsware" for peer in peers]
-        ratio_rows = []
-        for kind in scenario.KINDS:
-            cost = result.overhead("corsware", kind.key) or 0.0
-            row = [kind.label]
-            for name, limits in yardsticks:
-                floor = result.overhead(name, kind.key) or 0.0
-                ratio = cost / floor if floor > 0 else float("inf")
-                limit = limits[kind.key]
-                met = ratio <= limit
-                row.append(f"{_times(ratio)} (<= {limit:g}x) {'ok' if met else 'MISSED'}")
-                targets.append(
-                    Target(f"{kind.label}: corsware / {name}", _times(ratio), f"<= {limit:g}x", met)
-                )
-            for peer in peers:
-                peer_cost = result.overhead(peer, kind.key) or 0.0
-                times = peer_cost / cost if cost > 0 else float("inf")
-                need = PEER_TARGETS[peer]
-                met = times >= need if need > 1 else times > need
-                limit_text = f">= {need:g}x" if need > 1 else "> 1x"
-                row.append(f"{_times(times)} ({limit_text}) {'ok' if met else 'MISSED'}")
-                targets.append(
-                    Target(f"{kind.label}: {peer} / corsware", _times(times), limit_text, met)
-                )
-            ratio_rows.append(row)
-        text += [
-            "",
-            "Ratios of own costs (corsware against the floor and the minimal layer,"
-            " and each peer against corsware)",
-            table(header, ratio_rows),
-        ]
+    for subject in SUBJECTS:
+        found = _ratio_table(result, names, subject)
+        if found is not None:
+            text += ["", found[0]]
+            targets += found[1]
     for name, reason in result.missing.items():
         text.append(f"skipped {name}: {reason}")
     for note in result.notes:
         text.append(f"note: {note}")
     return "\n".join(text), targets
+
+
+def _ratio_table(
+    result: MicroResult, names: list[str], subject: Subject
+) -> tuple[str, list[Target]] | None:
+    """A subject's ratios against its yardsticks and its peers', with the targets they meet or miss."""
+    # The subject's cost may be at most so many times each yardstick's; each peer's at least so many
+    # times the subject's.
+    yardsticks = [(name, limits) for name, limits in subject.yardsticks.items() if name in names]
+    peers = [peer for peer in subject.peers if peer in names]
+    if subject.layer not in names or not (yardsticks or peers):
+        return None
+    header = ["request kind", *(f"{subject.layer}/{name}" for name, _ in yardsticks)]
+    header += [f"{peer}/{subject.layer}" for peer in peers]
+    targets: list[Target] = []
+    rows = []
+    for kind in scenario.KINDS:
+        cost = result.overhead(subject.layer, kind.key) or 0.0
+        row = [kind.label]
+        for name, limits in yardsticks:
+            floor = result.overhead(name, kind.key) or 0.0
+            ratio = cost / floor if floor > 0 else float("inf")
+            limit = limits[kind.key]
+            met = ratio <= limit
+            row.append(f"{_times(ratio)} (<= {limit:g}x) {'ok' if met else 'MISSED'}")
+            targets.append(
+                Target(f"{kind.label}: {subject.layer} / {name}", _times(ratio), f"<= {limit:g}x", met)
+            )
+        for peer in peers:
+            peer_cost = result.overhead(peer, kind.key) or 0.0
+            times = peer_cost / cost if cost > 0 else float("inf")
+            need = subject.peers[peer]
+            if need is None:
+                row.append(f"{_times(times)} (no target)")
+                continue
+            met = times >= need if need > 1 else times > need
+            limit_text = f">= {need:g}x" if need > 1 else "> 1x"
+            row.append(f"{_times(times)} ({limit_text}) {'ok' if met else 'MISSED'}")
+            targets.append(
+                Target(f"{kind.label}: {peer} / {subject.layer}", _times(times), limit_text, met)
+            )
+        rows.append(row)
+    return "\n".join([subject.heading, table(header, rows)]), targets
 
 
 def floor_table(steps: list[Step]) -> tuple[str, list[Target]]:

@@ -6,6 +6,7 @@ the harness itself, so these tests need only what ``dev`` installs.
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -54,6 +55,22 @@ def test_in_process_parts_run_and_corsware_enforces_the_shared_policy() -> None:
         target = next(line for line in lines if line.startswith(f"{kind}: corsware / minimal"))
         assert limit in target
     assert "skipped corsware" not in output
+    # The ASGI layers: corsware's against the ASGI floor, and the peers that are installed against it.
+    assert "identity-asgi" in header
+    assert "corsware-asgi" in header
+    assert "note: corsware-asgi" not in output
+    asgi_ratios = output.split("Ratios of own costs, ASGI", 1)[1]
+    assert "corsware-asgi/identity-asgi" in asgi_ratios
+    for kind in ("no Origin (same-origin)", "preflight, allowed"):
+        target = next(
+            line for line in lines if line.startswith(f"{kind}: corsware-asgi / identity-asgi")
+        )
+        assert "<= 3x" in target
+        if importlib.util.find_spec("starlette") is not None:
+            target = next(
+                line for line in lines if line.startswith(f"{kind}: starlette / corsware-asgi")
+            )
+            assert ">= 5x" in target
     floor = output.split("Floor, no Origin", 1)[1]
     assert "+ look at each app header name" in floor
     assert "\ncorsware " in floor

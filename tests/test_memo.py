@@ -69,8 +69,9 @@ def test_rotating_origins_always_get_the_right_answer() -> None:
     rules = ResourceRules("/api/*", policy, resources=200)
     for number in range(3 * entries_per_resource(200)):
         origin = f"https://app{number}.example.com"
-        assert dict(rules.decide(request(origin)).headers)["Access-Control-Allow-Origin"] == origin
-    assert not rules.decide(request("https://evil.example")).allowed
+        headers = dict(rules.decide(origin, request(origin)).headers)
+        assert headers["Access-Control-Allow-Origin"] == origin
+    assert not rules.decide("https://evil.example", request("https://evil.example")).allowed
 
 
 def test_a_callable_is_asked_on_every_request() -> None:
@@ -87,6 +88,7 @@ def test_a_callable_is_asked_on_every_request() -> None:
         "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "PUT",
     }
     for _ in range(3):
-        assert rules.decide(request("https://a.example.com")).allowed
-        assert rules.decide(request("https://a.example.com", **preflight)).allowed
+        assert rules.decide("https://a.example.com", request("https://a.example.com")).allowed
+        origin = "https://a.example.com"
+        assert rules.decide(origin, request(origin, **preflight)).allowed
     assert asked == ["https://a.example.com"] * 6

@@ -42,6 +42,7 @@ _CGI_NAMES: Final = {
     b"access-control-request-headers": "HTTP_ACCESS_CONTROL_REQUEST_HEADERS",
     b"access-control-request-private-network": "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK",
 }
+# The values of a request that cannot be a preflight: decide() then needs none.
 _NO_ORIGIN: Final[Mapping[str, str]] = {}
 _DENIAL_EXTENSION: Final = "websocket.http.response"
 _DENIAL_BODY: Final = b"WebSocket handshake refused: origin not allowed\n"
@@ -106,18 +107,15 @@ class CORSMiddleware:
             await self.app(scope, receive, send)
             return
         if scope["method"] == "OPTIONS":
-            decision = rules.decide(_request_of(scope))
+            request = _request_of(scope)
+            decision = rules.decide(request.get("HTTP_ORIGIN"), request)
         else:
             # Only Origin matters to a request that cannot be a preflight: one comparison a header.
             origin = None
             for name, value in scope["headers"]:
                 if name == b"origin":
                     origin = value if origin is None else origin + b"," + value
-            decision = rules.decide(
-                _NO_ORIGIN
-                if origin is None
-                else {"REQUEST_METHOD": scope["method"], "HTTP_ORIGIN": origin.decode("latin-1")}
-            )
+            decision = rules.decide(None if origin is None else origin.decode("latin-1"), _NO_ORIGIN)
         if decision.exceptional:
             if not decision.allowed and logger.isEnabledFor(logging.DEBUG):
                 _log_rejection(decision, scope)
@@ -138,12 +136,14 @@ class CORSMiddleware:
         def send_with_cors(message: Message) -> Awaitable[None]:
             if message["type"] == "http.response.start":
                 headers = message.get("headers", ())
+                # ASGI allows any iterable of pairs; one that is not a sequence can be read once.
+                if not isinstance(headers, list | tuple):
+                    headers = list(headers)
                 for name, _ in headers:
                     if name[0] in _OWNED_INITIALS:
-                        message["headers"] = _merged(headers, cors_headers)
-                        break
-                else:
-                    message["headers"] = [*headers, *cors_headers]
+                        return send({**message, "headers": _merged(headers, cors_headers)})
+                # A new message, as WSGI gives the server a new list: the app may reuse its own.
+                return send({**message, "headers": [*headers, *cors_headers]})
             return send(message)
 
         await self.app(scope, receive, send_with_cors)

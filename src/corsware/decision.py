@@ -1,7 +1,7 @@
 """Decisions: what the middleware does with one request, decided once per distinct request.
 
 A resource's :class:`ResourceRules` turn its compiled policy into ready-made decisions. Per request,
-:meth:`ResourceRules.decide` reads the few request headers CORS depends on and returns a
+:meth:`ResourceRules.decide` reads the few request values CORS depends on and returns a
 :class:`Decision`; the adapters (WSGI, ASGI) only carry it out, and
 :meth:`~corsware.CORSMiddleware.explain` describes it. Answers that depend on client values (the
 origin, a preflight's method and header list) are kept in bounded memos, so a repeated request
@@ -288,12 +288,13 @@ class ResourceRules:
             ),
         )
 
-    def decide(self, request: Mapping[str, str]) -> Decision:
-        """What to do with a request, given its CGI-style values (a WSGI environ will do).
+    def decide(self, origin: str | None, request: Mapping[str, str]) -> Decision:
+        """What to do with a request that carries ``origin`` (its ``Origin`` header, or ``None``).
 
-        Reads only :data:`REQUEST_KEYS`. Never raises, whatever the values hold.
+        ``request`` holds the request's other CGI-style values (a WSGI environ will do), and is read
+        only for what can still change the answer: whether this is a preflight, and what it asks
+        for (:data:`REQUEST_KEYS`). Never raises, whatever the values hold.
         """
-        origin = request.get(ORIGIN)
         if origin is None:
             return self._without_origin
         # Fetch §"CORS protocol": a preflight is OPTIONS with Origin and

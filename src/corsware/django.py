@@ -112,7 +112,7 @@ class CorsMiddleware:
         rules = self._rules[request.path_info]
         if rules is None:
             return None
-        decision = rules.decide(request.META)
+        decision = rules.decide(request.META.get("HTTP_ORIGIN"), request.META)
         if decision.exceptional and not decision.allowed and logger.isEnabledFor(logging.DEBUG):
             _log_rejection(decision, request)
         return decision

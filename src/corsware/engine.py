@@ -67,6 +67,6 @@ class Engine:
         if origin is not None:
             request["HTTP_ORIGIN"] = origin
         rules = self.rules_for(path)
-        decision = unmatched() if rules is None else rules.decide(request)
+        decision = unmatched() if rules is None else rules.decide(request.get("HTTP_ORIGIN"), request)
         detail = describe(decision, request, path, self.resources, self._map)
         return dataclasses.replace(decision, detail=detail)

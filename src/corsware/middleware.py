@@ -80,7 +80,7 @@ class CORSMiddleware:
         rules = self._rules[environ.get("PATH_INFO", "")]
         if rules is None:
             return self.app(environ, start_response)
-        decision = rules.decide(environ)
+        decision = rules.decide(environ.get("HTTP_ORIGIN"), environ)
         if decision.exceptional:
             if not decision.allowed and logger.isEnabledFor(logging.DEBUG):
                 _log_rejection(decision, environ)
