@@ -13,7 +13,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "corsware"
 # Each layer may import from the layers before it, never from its own or a later one. Modules in
 # one subpackage may also import each other.
 LAYERS: list[set[str]] = [
-    {"errors", "headers", "hosts", "memo", "publicsuffix", "browser"},
+    {"hosts"},
+    {"errors", "headers", "memo", "publicsuffix", "browser"},
     {"origins", "resources"},
     {"probes"},
     {"credentials"},
@@ -25,6 +26,7 @@ LAYERS: list[set[str]] = [
     {""},  # the package itself: corsware/__init__.py, which re-exports the core
     {"textconfig"},
     {"config", "paste", "migrate", "django"},
+    {"discovery", "terminal"},
     {"demo", "transports"},
     {"report"},
     {"cli"},

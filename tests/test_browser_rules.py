@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from corsware import browser
-from corsware.browser import BrowserRequest, Response
+from corsware.browser import BrowserRequest, Response, messages
+from corsware.browser.urls import address_space, parse_url
+from corsware.browser.verdict import LocalNetworkAccess, UnsentRequest
 
 ORIGIN = "http://localhost:3000"
 URL = "http://api.test/items"
@@ -715,3 +717,433 @@ def test_unprefixed_preflight_failures_read_as_chromium_prints_them() -> None:
         f"Access to fetch at '{URL}' from origin '{ORIGIN}' has been blocked by CORS policy: "
         "Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response."
     )
+
+
+# ---- redirects: https://fetch.spec.whatwg.org/#http-redirect-fetch ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("location", "base", "expected"),
+    [
+        pytest.param("/ok", URL, "http://api.test/ok", id="path"),
+        pytest.param("?q=1", URL, "http://api.test/items?q=1", id="query"),
+        pytest.param("ok", "http://api.test/a/b", "http://api.test/a/ok", id="relative path"),
+        pytest.param(" /o\tk\n ", URL, "http://api.test/ok", id="spaces, tab and newline removed"),
+        pytest.param("/\\other.test/x", URL, "http://other.test/x", id="backslash is a slash"),
+        pytest.param("///other.test/x", URL, "http://other.test/x", id="extra slashes skipped"),
+        pytest.param("//other.test", URL, "http://other.test/", id="scheme-relative"),
+        pytest.param("http:///other.test", URL, "http://other.test/", id="absolute with three slashes"),
+        pytest.param("http:next", URL, "http://api.test/next", id="same scheme without slashes"),
+        pytest.param("https:other.test", URL, "https://other.test/", id="other scheme without slashes"),
+        pytest.param(
+            "HTTP://API.Test:80/a b?c d#e", URL, "http://api.test/a%20b?c%20d#e", id="normalized"
+        ),
+        pytest.param("https://api.test:443/", URL, "https://api.test/", id="default https port"),
+        pytest.param("http://api.test:8080/é", URL, "http://api.test:8080/%C3%A9", id="utf-8 path"),
+        pytest.param("http://[::1]:80/", URL, "http://[::1]/", id="ipv6"),
+        pytest.param("http://u:p@api.test/", URL, "http://u:p@api.test/", id="userinfo kept"),
+        pytest.param("http://@api.test/", URL, "http://api.test/", id="empty userinfo"),
+        pytest.param("gopher://x/", URL, "gopher://x/", id="another scheme as written"),
+        pytest.param("data:text/plain,hi", URL, "data:text/plain,hi", id="data"),
+        pytest.param("http://a b/", URL, None, id="space in host"),
+        pytest.param("http://a%20b/", URL, None, id="escaped space in host"),
+        pytest.param("http://a\x01b/", URL, None, id="control character in host"),
+        pytest.param("http://[::1", URL, None, id="unclosed ipv6"),
+        pytest.param("http://[::g]/", URL, None, id="bad ipv6"),
+        pytest.param("http://[fe80::1%25eth0]/", URL, None, id="ipv6 zone"),
+        pytest.param("http://[v1.x]/", URL, None, id="IPvFuture"),
+        pytest.param("http://x:99999/", URL, None, id="port out of range"),
+        pytest.param("http://x:port/", URL, None, id="port not a number"),
+        pytest.param("http://", URL, None, id="no host"),
+        pytest.param("//", URL, None, id="scheme-relative without host"),
+        pytest.param("/x", None, None, id="relative without base"),
+        pytest.param("/x", "gopher://a/", None, id="relative to another scheme"),
+        pytest.param("//x", "gopher://a/", None, id="scheme-relative to another scheme"),
+        pytest.param("http://x", None, "http://x/", id="absolute without base"),
+        pytest.param("http://127.1/", None, "http://127.0.0.1/", id="short ipv4"),
+        pytest.param("http://0x7f.0.0.1./", None, "http://127.0.0.1/", id="hexadecimal ipv4"),
+        pytest.param("http://1.2.3.4.5/", None, None, id="ends in a number, not ipv4"),
+        pytest.param("http://a.0x/", None, None, id="ends in an empty hexadecimal number"),
+        pytest.param("http://1.a/", None, "http://1.a/", id="a name with a number in it"),
+    ],
+)
+def test_parse_url(location: str, base: str | None, expected: str | None) -> None:
+    assert parse_url(location, base) == expected
+
+
+@pytest.mark.parametrize(
+    ("host", "space"),
+    [
+        pytest.param("localhost", "loopback", id="localhost"),
+        pytest.param("api.localhost", "loopback", id="subdomain of localhost"),
+        pytest.param("LOCALHOST.", "loopback", id="upper case, trailing dot"),
+        pytest.param("127.0.0.1", "loopback", id="127.0.0.1"),
+        pytest.param("127.9.9.9", "loopback", id="all of 127/8"),
+        pytest.param("[::1]", "loopback", id="::1"),
+        pytest.param("::ffff:127.0.0.1", "loopback", id="ipv4-mapped loopback"),
+        pytest.param("10.0.0.7", "local", id="10/8"),
+        pytest.param("172.20.0.1", "local", id="172.16/12"),
+        pytest.param("192.168.1.20", "local", id="192.168/16"),
+        pytest.param("169.254.1.1", "local", id="link-local v4"),
+        pytest.param("fd12::1", "local", id="unique local fc00::/7"),
+        pytest.param("fe80::1", "local", id="link-local v6"),
+        pytest.param("printer.local", "local", id=".local name"),
+        pytest.param("172.32.0.1", "public", id="just outside 172.16/12"),
+        pytest.param("8.8.8.8", "public", id="public v4"),
+        pytest.param("printer.lan", "public", id="any other name"),
+    ],
+)
+def test_address_space(host: str, space: str) -> None:
+    assert address_space(host) == space
+
+
+def redirect(location: str, status: int = 302, *extra: tuple[str, str]) -> Response:
+    return Response(status, (*GRANT, ("Location", location), *extra))
+
+
+@pytest.mark.parametrize(
+    ("location", "code", "reason", "network_error"),
+    [
+        pytest.param(
+            "gopher://x/",
+            "redirect-disallowed-scheme",
+            "Cross origin requests are only supported for protocol schemes: chrome, "
+            "chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, "
+            "http, https, isolated-app.",
+            False,
+            id="gopher: a CORS error in Chromium",
+        ),
+        pytest.param("ftp://x/", "redirect-disallowed-scheme", "Cross origin requests", False, id="ftp"),
+        pytest.param(
+            "javascript:alert(1)", "redirect-disallowed-scheme", "Cross origin", False, id="javascript"
+        ),
+        pytest.param(
+            "data:text/plain,hi",
+            "redirect-disallowed-scheme",
+            "net::ERR_UNSAFE_REDIRECT",
+            True,
+            id="data",
+        ),
+        pytest.param(
+            "file:///etc/passwd",
+            "redirect-disallowed-scheme",
+            "net::ERR_UNSAFE_REDIRECT",
+            True,
+            id="file",
+        ),
+        pytest.param(
+            "ws://x/", "redirect-disallowed-scheme", "net::ERR_UNKNOWN_URL_SCHEME", True, id="ws"
+        ),
+        pytest.param(
+            "http://user:secret@api.test/x",
+            "redirect-contains-credentials",
+            "Redirect location '' contains a username and password",
+            False,
+            id="user name and password",
+        ),
+        pytest.param(
+            "http://user@api.test/x",
+            "redirect-contains-credentials",
+            "Redirect location",
+            False,
+            id="user name",
+        ),
+        pytest.param(
+            "http://a b/", "invalid-redirect", "net::ERR_INVALID_REDIRECT", True, id="space in host"
+        ),
+        pytest.param(
+            "http://[::1", "invalid-redirect", "net::ERR_INVALID_REDIRECT", True, id="unclosed ipv6"
+        ),
+    ],
+)
+def test_simulate_refuses_a_bad_redirect(
+    location: str, code: str, reason: str, network_error: bool
+) -> None:
+    server = Server(redirect(location))
+    verdict = browser.simulate(request("GET"), server)
+    assert not verdict.allowed
+    assert len(server.sent) == 1
+    assert verdict.failure is not None
+    assert (verdict.failure.code, verdict.failure.network_error) == (code, network_error)
+    assert verdict.failure.reason.startswith(reason)
+    assert not verdict.failure.preflight
+    assert "Fix the Location header the server sends" in verdict.failure.fix
+
+
+def test_a_refused_scheme_names_the_redirect_target_in_the_console() -> None:
+    verdict = browser.simulate(request("GET"), Server(redirect("gopher://x/")))
+    assert verdict.console_message() == (
+        f"Access to fetch at 'gopher://x/' (redirected from '{URL}') from origin '{ORIGIN}' has "
+        "been blocked by CORS policy: Cross origin requests are only supported for protocol "
+        "schemes: chrome, chrome-experimental-site-token-provider, chrome-extension, "
+        "chrome-untrusted, data, http, https, isolated-app."
+    )
+
+
+@pytest.mark.parametrize(
+    ("response", "line"),
+    [
+        pytest.param(
+            redirect("http://[::1"), "Failed to load resource: net::ERR_INVALID_REDIRECT", id="invalid"
+        ),
+        pytest.param(
+            redirect("data:,x"), "Failed to load resource: net::ERR_UNSAFE_REDIRECT", id="unsafe"
+        ),
+        pytest.param(
+            Response(200, (*GRANT, ("Location", "/a"), ("Location", "/b"))),
+            "Failed to load resource: net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION",
+            id="two different Location headers",
+        ),
+    ],
+)
+def test_network_errors_read_as_chromium_logs_them(response: Response, line: str) -> None:
+    verdict = browser.simulate(request("GET"), Server(response))
+    assert verdict.console_message() == line
+
+
+def test_two_identical_location_headers_are_one() -> None:
+    server = Server(
+        Response(302, (*GRANT, ("Location", "/new"), ("location", " /new"))), Response(200, GRANT)
+    )
+    assert browser.simulate(request("GET"), server).allowed
+    assert server.sent[1][1] == "http://api.test/new"
+
+
+def test_a_preflight_with_two_locations_is_a_network_error() -> None:
+    preflight = Response(204, (*GRANT, ("Location", "/a"), ("Location", "/b")))
+    verdict = browser.simulate(request("PUT"), Server(preflight))
+    assert verdict.failure is not None
+    assert verdict.failure.code == "multiple-location"
+    assert "'/a', '/b'" in verdict.failure.fix
+
+
+def test_the_redirect_response_must_pass_the_cors_check_first() -> None:
+    """A bad Location behind a refused redirect: the CORS failure is what the browser reports."""
+    verdict = browser.simulate(request("GET"), Server(Response(302, (("Location", "gopher://x/"),))))
+    assert verdict.failure is not None
+    assert verdict.failure.code == "missing-allow-origin"
+
+
+def test_an_empty_location_is_no_redirect() -> None:
+    """Chromium hands a 302 with an empty Location to script as it is."""
+    verdict = browser.simulate(request("GET"), Server(redirect(" ")))
+    assert verdict.allowed
+    assert verdict.exchanges[-1].response.status == 302
+
+
+def test_a_huge_location_is_shown_shortened() -> None:
+    location = "http://[" + "a" * 5000
+    verdict = browser.simulate(request("GET"), Server(redirect(location)))
+    assert verdict.failure is not None
+    assert f"Location 'http://[{'a' * 192}...'" in verdict.failure.fix
+    assert len(verdict.failure.fix) < 600
+
+
+def test_a_cross_origin_redirect_drops_authorization_and_taints_the_origin() -> None:
+    """Fetch "HTTP-redirect fetch": Authorization goes, the next hop has Origin: null, no preflight."""
+    server = Server(
+        Response(204, (*GRANT, ("Access-Control-Allow-Headers", "authorization"))),
+        redirect("http://other.test/x"),
+        Response(200, (("Access-Control-Allow-Origin", "*"),)),
+    )
+    verdict = browser.simulate(request("GET", ("Authorization", "Bearer t")), server)
+    assert verdict.allowed
+    assert server.sent == [
+        ("OPTIONS", URL, browser.preflight_request_headers(request("GET", ("Authorization", "t")))),
+        ("GET", URL, (("Origin", ORIGIN), ("Authorization", "Bearer t"))),
+        ("GET", "http://other.test/x", (("Origin", "null"),)),
+    ]
+    assert "HTTP 302 to another origin: the browser drops the Authorization header." in verdict.notes
+
+
+def test_a_same_origin_redirect_keeps_authorization_and_preflights_again() -> None:
+    preflight = Response(204, (*GRANT, ("Access-Control-Allow-Headers", "authorization")))
+    server = Server(preflight, redirect("/new"), preflight, Response(200, GRANT))
+    verdict = browser.simulate(request("GET", ("Authorization", "Bearer t")), server)
+    assert verdict.allowed
+    assert [method for method, _, _ in server.sent] == ["OPTIONS", "GET", "OPTIONS", "GET"]
+    assert dict(server.sent[-1][2]) == {"Origin": ORIGIN, "Authorization": "Bearer t"}
+
+
+# ---- the preflight alone, caching, warnings ------------------------------------------------------
+
+
+def test_simulate_can_stop_after_the_preflight() -> None:
+    server = Server(Response(204, (*GRANT, ("Access-Control-Allow-Methods", "DELETE"))))
+    verdict = browser.simulate(request("delete"), server, send_actual=False)
+    assert verdict.allowed
+    assert [method for method, _, _ in server.sent] == ["OPTIONS"]
+    assert verdict.not_sent == UnsentRequest("DELETE", URL, (("Origin", ORIGIN),))
+    assert verdict.preflight_cache_seconds == 5
+
+
+def test_simulate_without_sending_still_reports_a_refused_preflight() -> None:
+    verdict = browser.simulate(request("DELETE"), Server(Response(204, GRANT)), send_actual=False)
+    assert verdict.failure is not None
+    assert verdict.not_sent is None
+    assert verdict.preflight_cache_seconds is None
+
+
+def test_simulate_cannot_judge_a_simple_request_without_sending_it() -> None:
+    with pytest.raises(ValueError, match="only be judged by sending it"):
+        browser.simulate(request("POST"), Server(), send_actual=False)
+
+
+@pytest.mark.parametrize(
+    ("max_age", "seconds"),
+    [
+        pytest.param("9" * 5000, 7200, id="5000 digits"),
+        pytest.param("-" + "9" * 5000, 0, id="5000 digits, negative"),
+        pytest.param("0" * 5000 + "42", 42, id="5000 leading zeros"),
+        pytest.param("1" * 19, 7200, id="19 digits"),
+        pytest.param("600", 600, id="600"),
+        pytest.param("1" * 5000 + "x", 5, id="5000 digits and a letter"),
+    ],
+)
+def test_a_huge_max_age_caches_for_the_cap(max_age: str, seconds: int) -> None:
+    preflight = Response(
+        204, (*GRANT, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Max-Age", max_age))
+    )
+    verdict = browser.simulate(request("PUT"), Server(preflight), send_actual=False)
+    assert verdict.preflight_cache_seconds == seconds
+
+
+@pytest.mark.parametrize(
+    ("cache_control", "max_age", "warned"),
+    [
+        pytest.param("no-store", "600", True, id="no-store"),
+        pytest.param("private, No-Store", "600", True, id="in a list, any case"),
+        pytest.param("no-cache", "600", False, id="no-cache is not no-store"),
+        pytest.param("no-storey", "600", False, id="another directive"),
+        pytest.param("no-store", None, False, id="no max age"),
+    ],
+)
+def test_no_store_on_a_cached_preflight_warns_of_the_contradiction(
+    cache_control: str, max_age: str | None, warned: bool
+) -> None:
+    headers = [*GRANT, ("Cache-Control", cache_control), ("Access-Control-Allow-Methods", "PUT")]
+    if max_age is not None:
+        headers.append(("Access-Control-Max-Age", max_age))
+    verdict = browser.simulate(request("PUT"), Server(Response(204, tuple(headers))), send_actual=False)
+    contradiction = [warning for warning in verdict.warnings if "which says the opposite" in warning]
+    assert bool(contradiction) is warned
+    if warned:
+        assert "ignore no-store here and cache the preflight" in contradiction[0]
+
+
+# ---- Local Network Access ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("origin", "url", "expected"),
+    [
+        pytest.param(
+            "https://app.example", "http://192.168.1.20/x", ("local", True), id="public to local"
+        ),
+        pytest.param("http://app.example", "http://127.0.0.1/x", ("loopback", False), id="http page"),
+        pytest.param("http://localhost:3000", "http://127.0.0.1/x", None, id="loopback to loopback"),
+        pytest.param(
+            "http://192.168.1.5", "http://127.0.0.1/x", None, id="local to loopback, not enforced"
+        ),
+        pytest.param("https://app.example", "https://api.example/x", None, id="public to public"),
+        pytest.param("null", "http://127.0.0.1/x", None, id="opaque origin"),
+    ],
+)
+def test_local_network_access_is_recognised(
+    origin: str, url: str, expected: tuple[str, bool] | None
+) -> None:
+    req = BrowserRequest(url=url, origin=origin)
+    verdict = browser.simulate(req, Server(Response(200, (("Access-Control-Allow-Origin", "*"),))))
+    local = verdict.local_network
+    assert (None if local is None else (local.space, local.secure_context)) == expected
+
+
+def test_a_redirect_into_the_local_network_is_recognised() -> None:
+    req = BrowserRequest(url="https://api.example/x", origin="https://app.example")
+    server = Server(
+        Response(302, (("Access-Control-Allow-Origin", "*"), ("Location", "http://10.0.0.2/"))),
+        Response(200, (("Access-Control-Allow-Origin", "*"),)),
+    )
+    verdict = browser.simulate(req, server)
+    assert verdict.local_network is not None
+    assert verdict.local_network.host == "10.0.0.2"
+    explanation = verdict.local_network.explanation()
+    assert "an address on the local network" in explanation
+    assert "`fetch(url, {targetAddressSpace: 'local'})`" in explanation
+    assert "No response header can grant the permission" in explanation
+
+
+def test_the_explanation_depends_on_the_secure_context() -> None:
+    secure = LocalNetworkAccess("https://a.example", "127.0.0.1", "loopback", secure_context=True)
+    plain = LocalNetworkAccess("http://a.example", "127.0.0.1", "loopback", secure_context=False)
+    assert "first asks the user" in secure.explanation()
+    assert "lets only a secure (https) page ask" in plain.explanation()
+
+
+# ---- failure codes --------------------------------------------------------------------------------
+
+
+def every_failure() -> list[browser.Failure]:
+    m = messages
+    return [
+        m.wildcard_origin_not_allowed(ORIGIN, preflight=False),
+        m.missing_allow_origin(ORIGIN, preflight=False),
+        m.invalid_allow_credentials(None, preflight=False),
+        m.multiple_allow_origin_values("a, b", preflight=False),
+        m.invalid_allow_origin_value(ORIGIN, "x", preflight=False),
+        m.allow_origin_mismatch(ORIGIN, "x", preflight=False),
+        m.preflight_disallowed_redirect(301, "/x"),
+        m.invalid_redirect(302, "http://[::1"),
+        m.multiple_location(["/a", "/b"]),
+        m.redirect_disallowed_scheme(302, "gopher://x/"),
+        m.redirect_contains_credentials(302, "http://u:p@x/"),
+        m.preflight_invalid_status(401),
+        m.missing_allow_private_network("local"),
+        m.invalid_allow_private_network("local", "TRUE"),
+        m.unparsable_allow_list("Access-Control-Allow-Methods"),
+        m.unparsable_allow_list("Access-Control-Allow-Headers"),
+        m.method_disallowed("PUT", star_is_literal=False),
+        m.header_disallowed("x-a", star_is_literal=False),
+        m.too_many_redirects(),
+    ]
+
+
+def test_failure_codes_lists_every_code_the_model_produces() -> None:
+    assert sorted({failure.code for failure in every_failure()}) == list(messages.FAILURE_CODES)
+
+
+def test_the_legacy_private_network_fix_says_current_chromium_asks_the_user() -> None:
+    fix = messages.missing_allow_private_network("local").fix
+    assert "only Chromium 104 to 141" in fix
+    assert "which no response header can grant" in fix
+
+
+def test_engines_are_named_as_tested() -> None:
+    """WebKitGTK is WebKit, not Safari; wording that is Chromium's says so."""
+    texts = [failure.fix for failure in every_failure()] + [
+        messages.AUTHORIZATION_WARNING,
+        messages.no_store_max_age_warning("600"),
+    ]
+    for text in texts:
+        assert text.count("Safari") == text.count("WebKit (the engine of Safari)")
+    assert "Chromium, Firefox and WebKit (the engine of Safari)" in messages.AUTHORIZATION_WARNING
+
+
+def test_an_origin_urlsplit_refuses_is_no_crash() -> None:
+    """Origins of other schemes are kept as written; one that urlsplit refuses is still an origin."""
+    req = BrowserRequest(url=URL, origin="foo://[x")
+    server = Server(
+        Response(302, (("Access-Control-Allow-Origin", "*"), ("Location", "http://other.test/"))),
+        Response(200, (("Access-Control-Allow-Origin", "*"),)),
+    )
+    verdict = browser.simulate(req, server)
+    assert verdict.allowed
+    assert verdict.local_network is None
+    assert server.sent[1][2] == (("Origin", "null"),)
+
+
+def test_a_location_that_is_text_already_is_kept() -> None:
+    """A transport other than HTTP may hand over any text: it is parsed as it is."""
+    server = Server(redirect("/\u20ac"), Response(200, GRANT))
+    assert browser.simulate(request("GET"), server).allowed
+    assert server.sent[1][1] == "http://api.test/%E2%82%AC"

@@ -1,8 +1,8 @@
 """The demo: an example API wrapped in corsware, the browser scenarios run against it, and a page.
 
-`corsware demo` serves `api` on a free 127.0.0.1 port with the standard library's WSGI server, runs
-`SCENARIOS`
-against it over real HTTP with the same engine as `corsware check`, and prints what a browser does.
+`corsware demo` serves `api` on a 127.0.0.1 port with the standard library's WSGI server, runs
+`SCENARIOS` against it over real HTTP with the same engine as `corsware check`, and prints what a
+browser does.
 `corsware demo --serve` also serves `page`, from a second origin, whose script makes the same calls
 with the real browser's fetch() so that a person can watch them succeed and fail.
 """
@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from socketserver import ThreadingMixIn
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from corsware.browser import BrowserRequest
@@ -27,8 +27,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FRONTEND_ORIGIN",
+    "LOCAL_ORIGIN",
+    "OTHER_ORIGIN",
+    "PUBLIC_FRONTEND_ORIGIN",
     "SCENARIOS",
     "DemoServer",
+    "Outcome",
     "Scenario",
     "api",
     "page",
@@ -40,8 +44,15 @@ __all__ = [
 
 FRONTEND_ORIGIN = "http://localhost:3000"
 """The front end the example API trusts: a typical development server on another port."""
+PUBLIC_FRONTEND_ORIGIN = "https://app.example"
+"""A deployed front end the API also trusts, on a public origin."""
 OTHER_ORIGIN = "https://evil.example"
 """A site the API does not trust."""
+LOCAL_ORIGIN = "http://localhost:8080"
+"""Another page on this machine, which the API does not trust either."""
+
+Outcome = Literal["allowed", "blocked", "asks-user"]
+"""What a page gets: the response, a CORS error, or (Local Network Access) a permission prompt."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +66,11 @@ class Scenario:
         origin: the calling page's origin.
         headers: request headers the page sets.
         credentials: ``credentials: 'include'``.
-        private_network: the page is public and the API on a private address (Chromium's PNA).
         read_header: a response header the page's script then reads.
-        allowed: the expected outcome.
+        expected: the expected outcome: ``"asks-user"`` when CORS allows the call but Chromium
+            first asks the user for Local Network Access (a public page calling 127.0.0.1).
+        header_readable: whether ``headers.get(read_header)`` is expected to return the value.
+        why: the explanation to print instead of the one the verdict gives.
     """
 
     title: str
@@ -66,9 +79,10 @@ class Scenario:
     origin: str = FRONTEND_ORIGIN
     headers: tuple[tuple[str, str], ...] = ()
     credentials: bool = False
-    private_network: bool = False
     read_header: str | None = None
-    allowed: bool = True
+    expected: Outcome = "allowed"
+    header_readable: bool = True
+    why: str | None = None
 
     def request(self, base_url: str) -> BrowserRequest:
         """The browser request for this scenario against the API at ``base_url``."""
@@ -78,7 +92,6 @@ class Scenario:
             method=self.method,
             headers=self.headers,
             credentials=self.credentials,
-            target_address_space="local" if self.private_network else None,
         )
 
 
@@ -87,24 +100,28 @@ _BEARER = ("Authorization", "Bearer demo-token")
 
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario("GET from the trusted front end", "GET", "/api/items"),
-    Scenario("GET from an untrusted site", "GET", "/api/items", origin=OTHER_ORIGIN, allowed=False),
-    Scenario("Public endpoint from any site", "GET", "/api/public/status", origin=OTHER_ORIGIN),
+    Scenario("GET from an untrusted site", "GET", "/api/items", origin=OTHER_ORIGIN, expected="blocked"),
+    Scenario("Public endpoint from any origin", "GET", "/api/public/status", origin=LOCAL_ORIGIN),
     Scenario(
         "Form-style POST (no preflight)", "POST", "/api/items", headers=(("Content-Type", "text/plain"),)
     ),
     Scenario("JSON POST (preflighted)", "POST", "/api/items", headers=(_JSON,)),
     Scenario("PUT with Authorization", "PUT", "/api/items/1", headers=(_BEARER, _JSON)),
-    Scenario("DELETE, a method the API does not allow", "DELETE", "/api/items/1", allowed=False),
+    Scenario("DELETE, a method the API does not allow", "DELETE", "/api/items/1", expected="blocked"),
     Scenario(
         "Custom header X-Debug, not allowed",
         "GET",
         "/api/items",
         headers=(("X-Debug", "1"),),
-        allowed=False,
+        expected="blocked",
     ),
     Scenario("Cookies (credentials: 'include')", "GET", "/api/me", credentials=True),
     Scenario(
-        "Cookies to the public endpoint", "GET", "/api/public/status", credentials=True, allowed=False
+        "Cookies to the public endpoint",
+        "GET",
+        "/api/public/status",
+        credentials=True,
+        expected="blocked",
     ),
     Scenario("Read the exposed header X-Request-Id", "GET", "/api/items", read_header="X-Request-Id"),
     Scenario(
@@ -112,16 +129,26 @@ SCENARIOS: tuple[Scenario, ...] = (
         "GET",
         "/api/items",
         read_header="X-Internal",
-        allowed=False,
+        header_readable=False,
     ),
-    Scenario("Private network request (PNA preflight)", "GET", "/api/items", private_network=True),
     Scenario(
-        "Private network to the public endpoint",
+        "A public site calls the API on 127.0.0.1",
         "GET",
         "/api/public/status",
         origin=OTHER_ORIGIN,
-        private_network=True,
-        allowed=False,
+        expected="asks-user",
+    ),
+    Scenario(
+        "allow_private_network=True does not help",
+        "GET",
+        "/api/items",
+        origin=PUBLIC_FRONTEND_ORIGIN,
+        expected="asks-user",
+        why=(
+            "Chromium asks the user for Local Network Access, which no response header grants; "
+            "allow_private_network (set on /api/*) only answers the preflight of Chromium 104 to "
+            "141, which current browsers no longer send"
+        ),
     ),
 )
 """The representative browser scenarios, in the order the demo prints them."""
@@ -161,22 +188,24 @@ def _example_api() -> WSGIApplication:
 
 
 def api(*extra_origins: str) -> CORSMiddleware:
-    """The example API wrapped in corsware: a public endpoint and a private one for the front end.
+    """The example API wrapped in corsware: a public endpoint and a private one for the front ends.
 
     Args:
-        extra_origins: more origins to trust besides `FRONTEND_ORIGIN` (the demo page's).
+        extra_origins: more origins to trust besides `FRONTEND_ORIGIN` and
+            `PUBLIC_FRONTEND_ORIGIN` (the demo page's).
     """
     return CORSMiddleware(
         _example_api(),
         resources={
             "/api/public/*": {"origins": "*", "methods": ["GET"]},
             "/api/*": {
-                "origins": [FRONTEND_ORIGIN, *extra_origins],
+                "origins": [FRONTEND_ORIGIN, PUBLIC_FRONTEND_ORIGIN, *extra_origins],
                 "methods": ["GET", "POST", "PUT"],
                 "allow_headers": ["Authorization", "Content-Type"],
                 "expose_headers": ["X-Request-Id"],
                 "allow_credentials": True,
                 "max_age": 600,
+                # Legacy: answers only the Private Network Access preflight of Chromium 104-141.
                 "allow_private_network": True,
             },
         },
@@ -205,28 +234,27 @@ const rows = document.getElementById("rows");
 SCENARIOS.forEach(async (s, i) => {
   const row = rows.insertRow();
   const request = s.method + " " + s.path + (s.credentials ? " (credentials)" : "");
-  for (const text of [i + 1, s.title, request, s.allowed ? "allowed" : "blocked", "\\u2026"]) {
+  for (const text of [i + 1, s.title, request, s.expected, "\\u2026"]) {
     row.insertCell().textContent = text;
   }
   const result = row.cells[4];
-  let allowed;
+  let asExpected;
   try {
     const response = await fetch(API + s.path, {
       method: s.method, headers: s.headers, credentials: s.credentials ? "include" : "same-origin",
     });
+    result.textContent = "allowed, HTTP " + response.status;
+    asExpected = s.expected === "allowed";
     if (s.read_header) {
       const value = response.headers.get(s.read_header);
-      allowed = value !== null;
-      result.textContent = s.read_header + ": " + (allowed ? value : "null (not exposed)");
-    } else {
-      allowed = true;
-      result.textContent = "allowed, HTTP " + response.status;
+      result.textContent += "; headers.get('" + s.read_header + "') = " + JSON.stringify(value);
+      asExpected = asExpected && (value !== null) === s.header_readable;
     }
   } catch (error) {
-    allowed = false;
+    asExpected = s.expected === "blocked";
     result.textContent = "blocked (" + error + ")";
   }
-  result.className = allowed === s.allowed ? "ok" : "blocked";
+  result.className = asExpected ? "ok" : "blocked";
 });
 </script></body></html>
 """
@@ -235,8 +263,7 @@ SCENARIOS.forEach(async (s, i) => {
 def page(api_url: str) -> WSGIApplication:
     """The demo page: runs the scenarios a browser can make from its own origin with fetch().
 
-    Scenarios from another origin or about private networks are left out: a page cannot choose its
-    origin, and Chromium only sends private-network preflights from public sites.
+    Scenarios from another origin are left out: a page cannot choose its origin.
     """
     scenarios = [
         {
@@ -246,10 +273,11 @@ def page(api_url: str) -> WSGIApplication:
             "headers": dict(s.headers),
             "credentials": s.credentials,
             "read_header": s.read_header,
-            "allowed": s.allowed,
+            "header_readable": s.header_readable,
+            "expected": s.expected,
         }
         for s in SCENARIOS
-        if s.origin == FRONTEND_ORIGIN and not s.private_network
+        if s.origin == FRONTEND_ORIGIN
     ]
     # "</" cannot appear inside the JSON, so the script element cannot be closed early.
     script_data = json.dumps(scenarios).replace("</", "<\\/")
@@ -278,10 +306,15 @@ class _QuietHandler(WSGIRequestHandler):
         """Say nothing: the demo prints its own table."""
 
 
-def serve_in_thread(app: WSGIApplication, *, quiet: bool) -> DemoServer:
-    """Start a server for ``app`` on a free 127.0.0.1 port, in a daemon thread."""
+def serve_in_thread(app: WSGIApplication, *, quiet: bool, port: int = 0) -> DemoServer:
+    """Start a server for ``app`` on 127.0.0.1 (a free port by default), in a daemon thread.
+
+    Raises:
+        OSError: the port cannot be bound (it is in use, say).
+    """
+    # The standard library's request log escapes control characters itself (http.server).
     handler = _QuietHandler if quiet else WSGIRequestHandler
-    server = make_server("127.0.0.1", 0, app, server_class=DemoServer, handler_class=handler)
+    server = make_server("127.0.0.1", port, app, server_class=DemoServer, handler_class=handler)
     threading.Thread(target=server.serve_forever, name="corsware-demo", daemon=True).start()
     return server
 
@@ -291,15 +324,24 @@ def url_of(server: DemoServer) -> str:
     return f"http://127.0.0.1:{server.server_port}"
 
 
-def start_servers(*, quiet: bool) -> tuple[DemoServer, DemoServer]:
+def start_servers(*, quiet: bool, port: int = 0) -> tuple[DemoServer, DemoServer]:
     """Start the demo page's server and the API's server, on two origins; the API trusts the page.
+
+    Args:
+        quiet: log no requests.
+        port: the API's port (a free one by default); the page always gets a free one.
 
     Returns:
         ``(page_server, api_server)``; stop them with `running`.
+
+    Raises:
+        OSError: the API's port cannot be bound; nothing is left running then.
     """
+    # Each app needs the other's URL: bind both first (the API first, as its port may be taken),
+    # then give them their apps.
+    api_server = serve_in_thread(_not_found, quiet=quiet, port=port)
     page_server = serve_in_thread(_not_found, quiet=quiet)
-    api_server = serve_in_thread(api(url_of(page_server)), quiet=quiet)
-    # The page needs the API's URL and the API the page's origin: bind both, then set the page.
+    api_server.set_app(api(url_of(page_server)))
     page_server.set_app(page(url_of(api_server)))
     return page_server, api_server
 

@@ -38,7 +38,7 @@ _STANDARD_METHODS: Final = frozenset({*DEFAULT_METHODS, "OPTIONS"})
 # Fetch §"Forbidden response-header name": scripts can never read these, whatever is exposed.
 _FORBIDDEN_RESPONSE_HEADERS: Final = frozenset({"set-cookie", "set-cookie2"})
 
-# Chromium and Firefox cap the preflight cache at 2 h and 24 h; no browser honours more.
+# Chromium, Firefox and WebKit cap the preflight cache at 2 h, 24 h and 10 min; none honours more.
 _LONGEST_HONOURED_MAX_AGE: Final = 86400
 
 
@@ -407,7 +407,8 @@ def _max_age(value: object, location: Location, problems: list[ConfigProblem]) -
                 ErrorCode.INVALID_MAX_AGE,
                 location,
                 value,
-                "is negative, which browsers read as 5 seconds",
+                "is negative, which is not a valid Access-Control-Max-Age (browsers then do not "
+                "cache the preflight at all, as for 0)",
                 "use 0 to disable preflight caching",
             )
         )
@@ -415,8 +416,8 @@ def _max_age(value: object, location: Location, problems: list[ConfigProblem]) -
     if value > _LONGEST_HONOURED_MAX_AGE:
         warn(
             f"max_age={value} is longer than any browser caches a preflight (Firefox caps it at "
-            f"{_LONGEST_HONOURED_MAX_AGE} s, Chromium at 7200 s), so policy changes reach browsers "
-            "sooner than it suggests; use 7200 or less"
+            f"{_LONGEST_HONOURED_MAX_AGE} s, Chromium at 7200 s, WebKit at 600 s), so policy changes "
+            "reach browsers sooner than it suggests; use 7200 or less"
         )
     return value
 

@@ -22,6 +22,9 @@ from .servers import API, page_app, serving, warm_up_app
 LAUNCH_SECONDS = pytest.StashKey[dict[str, float]]()
 """Per engine, how long its start took, for the summary at the end of the run."""
 
+DIFFERENTIAL_SECONDS = pytest.StashKey[dict[str, float]]()
+"""Per engine, how long the differential test's combinations took (warm-up included)."""
+
 
 @pytest.fixture(scope="session")
 def page_origin() -> Iterator[str]:
@@ -84,3 +87,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     if launched:
         times = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in launched.items())
         terminalreporter.write_line(f"browser engines started (launch and session): {times}")
+    differential = config.stash.get(DIFFERENTIAL_SECONDS, {})
+    if differential:
+        times = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in differential.items())
+        terminalreporter.write_line(f"differential combinations run in: {times}")

@@ -1,7 +1,7 @@
 """The browser's side of the Fetch Standard's CORS protocol, as pure functions.
 
 Given what a page asks for (origin, method, headers, credentials mode) and the status and header
-list of each response, these modules decide what Chromium and Firefox decide:
+list of each response, these modules decide what Chromium, Firefox and WebKit decide:
 
 - `corsware.browser.request`: what fetch() sends: the method and headers script may set, whether
   a preflight request is needed, and what it carries;
@@ -11,7 +11,9 @@ list of each response, these modules decide what Chromium and Firefox decide:
   the fix to make;
 - `corsware.browser.verdict`: `simulate`, which runs a request through all of the above over any
   transport, so the CLI runs the same engine over real HTTP (`corsware check`) and against a
-  policy (`corsware explain`).
+  policy (`corsware explain`);
+- `corsware.browser.engines`: where Chromium, Firefox and WebKit differ (their preflight caches),
+  and `engine_outcomes`, what each of them makes of one simulation.
 
 Nothing here does I/O, and only the standard library is imported. The rules deliberately repeat a
 few Fetch constants that corsware.headers also holds: this package is the browser-side oracle that
@@ -31,6 +33,13 @@ from corsware.browser.checks import (
     preflight_cache_seconds,
     preflight_check,
 )
+from corsware.browser.engines import (
+    ENGINES,
+    BrowserEngine,
+    EngineOutcome,
+    engine_outcomes,
+    preflight_reused,
+)
 from corsware.browser.messages import Failure
 from corsware.browser.request import (
     BrowserRequest,
@@ -46,7 +55,10 @@ from corsware.browser.request import Headers as Headers
 from corsware.browser.verdict import Exchange, Transport, Verdict, simulate
 
 __all__ = [
+    "ENGINES",
+    "BrowserEngine",
     "BrowserRequest",
+    "EngineOutcome",
     "Exchange",
     "Failure",
     "Response",
@@ -54,6 +66,7 @@ __all__ = [
     "Verdict",
     "authorization_covered_by_wildcard",
     "cors_check",
+    "engine_outcomes",
     "exposed_header_names",
     "get_header",
     "is_forbidden_request_header",
@@ -65,6 +78,7 @@ __all__ = [
     "preflight_cache_seconds",
     "preflight_check",
     "preflight_request_headers",
+    "preflight_reused",
     "simulate",
     "unsafe_request_header_names",
 ]

@@ -17,6 +17,8 @@ from corsware.browser.request import (
 )
 
 __all__ = [
+    "CHROMIUM_MAX_AGE",
+    "DEFAULT_MAX_AGE",
     "REDIRECT_STATUSES",
     "Response",
     "authorization_covered_by_wildcard",
@@ -30,6 +32,13 @@ __all__ = [
 
 REDIRECT_STATUSES = frozenset([301, 302, 303, 307, 308])
 """https://fetch.spec.whatwg.org/#redirect-status"""
+
+DEFAULT_MAX_AGE = 5
+"""Seconds a passed preflight is cached without ``Access-Control-Max-Age`` (Fetch, CORS-preflight
+fetch step 8)."""
+
+CHROMIUM_MAX_AGE = 7200
+"""Chromium's cap on ``Access-Control-Max-Age``: two hours since Chromium 76."""
 
 # https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name
 _SAFELISTED_RESPONSE_HEADERS = frozenset(
@@ -46,9 +55,6 @@ _SAFELISTED_RESPONSE_HEADERS = frozenset(
 _FORBIDDEN_RESPONSE_HEADERS = frozenset(["set-cookie", "set-cookie2"])
 _SPECIAL_SCHEMES = frozenset(["ftp", "http", "https", "ws", "wss"])
 _OK_STATUSES = range(200, 300)
-# Chromium's preflight cache: 5 s when absent or unparsable, 0 when negative, at most 2 h.
-_DEFAULT_MAX_AGE = 5
-_CHROMIUM_MAX_AGE = 7200
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +215,7 @@ def authorization_covered_by_wildcard(request: BrowserRequest, response: Respons
     """Whether a passed preflight lets Authorization through only by ``Access-Control-Allow-Headers: *``.
 
     https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name says '*' never covers
-    Authorization, but Chromium (156 checked), Firefox and Safari still allow it
+    Authorization, but Chromium (156 checked), Firefox and WebKit (the engine of Safari) still allow it
     (whatwg/fetch#1919); Chromium reports it as the deprecation ``AuthorizationCoveredByWildcard``.
     So `simulate` allows the request, as browsers do, with a warning.
     """
@@ -222,19 +228,29 @@ def authorization_covered_by_wildcard(request: BrowserRequest, response: Respons
     )
 
 
-def preflight_cache_seconds(headers: Headers) -> int:
-    """How long Chromium caches a passed preflight, from ``Access-Control-Max-Age``.
+def preflight_cache_seconds(
+    headers: Headers, *, cap: int = CHROMIUM_MAX_AGE, unparsable: int = DEFAULT_MAX_AGE
+) -> int:
+    """How long a passed preflight is cached, from ``Access-Control-Max-Age``; Chromium's by default.
 
-    https://fetch.spec.whatwg.org/#cors-preflight-fetch step 8 leaves the cap to the browser:
-    Chromium uses 5 s when absent or unparsable, 0 when negative, and at most 7200 s.
+    https://fetch.spec.whatwg.org/#cors-preflight-fetch step 8: absent (or empty) means 5 s, and the
+    browser imposes its own `cap`. A negative value caches nothing in every engine. For any other
+    value that is not ``delta-seconds`` the spec says 5 s, as Chromium and WebKit do; Firefox caches
+    nothing (`unparsable` = 0). `corsware.browser.engines` holds each engine's two numbers.
     """
     value = get_header(headers, "Access-Control-Max-Age")
-    digits = (value or "").removeprefix("-")
+    if not value:
+        return DEFAULT_MAX_AGE
+    digits = value.removeprefix("-")
     if not digits.isascii() or not digits.isdigit():
-        return _DEFAULT_MAX_AGE
-    if value is not None and value.startswith("-"):
+        return unparsable
+    if value.startswith("-"):
         return 0
-    return min(int(digits), _CHROMIUM_MAX_AGE)
+    # Compared by length first: int() refuses strings of more than 4300 digits.
+    significant = digits.lstrip("0")
+    if len(significant) > len(str(cap)):
+        return cap
+    return min(int(significant or "0"), cap)
 
 
 def exposed_header_names(headers: Headers, *, credentials: bool) -> frozenset[str]:

@@ -7,27 +7,57 @@ that a loopback server can provoke. The fixes name the header to send and the co
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "AUTHORIZATION_WARNING",
+    "FAILURE_CODES",
     "Failure",
     "allow_origin_mismatch",
     "header_disallowed",
     "invalid_allow_credentials",
     "invalid_allow_origin_value",
     "invalid_allow_private_network",
+    "invalid_redirect",
+    "local_network_access",
     "method_disallowed",
     "missing_allow_origin",
     "missing_allow_private_network",
     "multiple_allow_origin_values",
+    "multiple_location",
+    "no_store_max_age_warning",
     "preflight_disallowed_redirect",
     "preflight_invalid_status",
+    "redirect_contains_credentials",
+    "redirect_disallowed_scheme",
     "refused_preflight_fix",
     "too_many_redirects",
     "unparsable_allow_list",
     "wildcard_origin_not_allowed",
 ]
+
+FAILURE_CODES = (
+    "allow-origin-mismatch",
+    "header-disallowed-by-preflight-response",
+    "invalid-allow-credentials",
+    "invalid-allow-headers-preflight-response",
+    "invalid-allow-methods-preflight-response",
+    "invalid-allow-origin-value",
+    "invalid-redirect",
+    "method-disallowed-by-preflight-response",
+    "missing-allow-origin",
+    "multiple-allow-origin-values",
+    "multiple-location",
+    "preflight-disallowed-redirect",
+    "preflight-invalid-allow-private-network",
+    "preflight-invalid-status",
+    "preflight-missing-allow-private-network",
+    "redirect-contains-credentials",
+    "redirect-disallowed-scheme",
+    "too-many-redirects",
+    "wildcard-origin-not-allowed",
+)
+"""Every `Failure.code` the browser model produces, sorted: a stable part of ``--json`` output."""
 
 _VALID_VALUE_HINT = " Have the server send the header with a valid value."
 _PREFLIGHT_PREFIX = "Response to preflight request doesn't pass access control check: "
@@ -42,19 +72,31 @@ _UNPREFIXED_PREFLIGHT_FAILURES = frozenset(
     ]
 )
 _PRIVATE_NETWORK_FIX = (
-    "Answer the preflight with 'Access-Control-Allow-Private-Network: true'. With corsware, "
-    "set allow_private_network=True for this path (only for origins you trust to reach a "
-    "private network)."
+    "This preflight is legacy: only Chromium 104 to 141 (and some embedded builds) sent "
+    "Access-Control-Request-Private-Network. For them, answer it with "
+    "'Access-Control-Allow-Private-Network: true'; with corsware, set allow_private_network=True "
+    "for this path (only for origins you trust to reach a private network). Current Chromium "
+    "asks the user for Local Network Access instead, which no response header can grant."
 )
+# Chromium 156 refuses these redirect targets in its network stack, before the CORS layer sees
+# them, and logs only the network error; every other scheme gets the CORS message below.
+_UNSAFE_REDIRECT_SCHEMES = frozenset(["about", "blob", "chrome", "data", "file"])
+_UNKNOWN_URL_SCHEMES = frozenset(["ws", "wss"])
+_CORS_SCHEMES_REASON = (
+    "Cross origin requests are only supported for protocol schemes: chrome, "
+    "chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, "
+    "https, isolated-app."
+)
+_SHOWN_LOCATION = 200
 
 AUTHORIZATION_WARNING = (
     "Authorization is allowed only by '*' in Access-Control-Allow-Headers. The Fetch Standard says "
-    "'*' never covers Authorization; browsers still allow it today (Chromium reports it as the "
-    "deprecation AuthorizationCoveredByWildcard), so this may stop working. Fix: list "
-    "Authorization in Access-Control-Allow-Headers. corsware reflects the requested names, so "
-    "allow_headers='*' in corsware is not affected."
+    "'*' never covers Authorization; Chromium, Firefox and WebKit (the engine of Safari) still "
+    "allow it today (Chromium reports it as the deprecation AuthorizationCoveredByWildcard), so "
+    "this may stop working. Fix: list Authorization in Access-Control-Allow-Headers. corsware "
+    "reflects the requested names, so allow_headers='*' in corsware is not affected."
 )
-"""The warning when a preflight lets Authorization through only by '*' (whatwg/fetch#1919)."""
+"""The warning when a preflight lets Authorization through only by '*'."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,20 +104,29 @@ class Failure:
     """Why a browser blocks a request.
 
     Attributes:
-        code: a stable identifier named after Chromium's ``CorsError``, e.g.
-            ``"missing-allow-origin"``.
+        code: a stable identifier named after Chromium's ``CorsError`` (one of `FAILURE_CODES`),
+            e.g. ``"missing-allow-origin"``.
         preflight: True when the preflight response failed, False when the actual response did.
-        reason: the sentence Chromium prints after "has been blocked by CORS policy: ".
+        reason: the sentence Chromium prints after "has been blocked by CORS policy: ", or for a
+            network error its ``net::`` error name.
         fix: what to change on the server (or the page) so that the browser allows the request.
+        network_error: True when the browser fails the fetch before CORS applies (a bad
+            redirect): Chromium then logs only the network error.
+        url: the URL Chromium names in its message when it is not the last one requested (the
+            target of a refused redirect).
     """
 
     code: str
     preflight: bool
     reason: str
     fix: str
+    network_error: bool = field(default=False, kw_only=True)
+    url: str | None = field(default=None, kw_only=True)
 
     def console_message(self, url: str, origin: str, *, redirected_from: str | None = None) -> str:
         """The whole line Chromium logs to the console for a fetch() blocked by this failure."""
+        if self.network_error:
+            return f"Failed to load resource: {self.reason}"
         redirect = f"(redirected from '{redirected_from}') " if redirected_from else ""
         prefixed = self.preflight and self.code not in _UNPREFIXED_PREFLIGHT_FAILURES
         prefix = _PREFLIGHT_PREFIX if prefixed else ""
@@ -180,15 +231,90 @@ def allow_origin_mismatch(origin: str, allow_origin: str, *, preflight: bool) ->
     )
 
 
+def _shown(location: str) -> str:
+    # A Location comes from the server: quote it, and keep a huge one from flooding the output.
+    if len(location) > _SHOWN_LOCATION:
+        location = location[:_SHOWN_LOCATION] + "..."
+    return repr(location)
+
+
 def preflight_disallowed_redirect(status: int, location: str) -> Failure:
     """A preflight answered with a redirect."""
     return Failure(
         "preflight-disallowed-redirect",
         True,
         "Redirect is not allowed for a preflight request.",
-        f"The preflight got HTTP {status} to {location}. Browsers never "
+        f"The preflight got HTTP {status} to {_shown(location)}. Browsers never "
         "follow redirects on a preflight: call the final URL directly (check the scheme, host "
         "and trailing slash).",
+    )
+
+
+def invalid_redirect(status: int, location: str) -> Failure:
+    """A redirect whose ``Location`` is not a URL.
+
+    https://fetch.spec.whatwg.org/#concept-response-location-url: parsing failed.
+    Chromium percent-encodes a space or ``%`` in a host instead of refusing it, then fails to
+    resolve the name; either way the fetch fails with a network error.
+    """
+    return Failure(
+        "invalid-redirect",
+        False,
+        "net::ERR_INVALID_REDIRECT",
+        f"The server answered HTTP {status} with Location {_shown(location)}, which is not a valid "
+        "URL, so the browser fails the fetch with a network error. Fix the Location header the "
+        "server sends: an absolute http(s) URL or a path, with a valid host and port.",
+        network_error=True,
+    )
+
+
+def multiple_location(locations: Sequence[str]) -> Failure:
+    """A response with ``Location`` headers that disagree: Chromium refuses it outright."""
+    shown = ", ".join(_shown(location) for location in locations)
+    return Failure(
+        "multiple-location",
+        False,
+        "net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION",
+        f"The server sent several different Location headers ({shown}): Chromium refuses such a "
+        "response with a network error. Send exactly one Location header.",
+        network_error=True,
+    )
+
+
+def redirect_disallowed_scheme(status: int, location: str) -> Failure:
+    """A redirect to a URL that is not http(s).
+
+    https://fetch.spec.whatwg.org/#http-redirect-fetch step 4.
+    """
+    scheme = location.partition(":")[0].lower()
+    fix = (
+        f"The server answered HTTP {status} with Location {_shown(location)}: a fetch() follows "
+        "redirects only to http: and https: URLs, so the browser fails the fetch. Fix the Location "
+        "header the server sends."
+    )
+    if scheme in _UNSAFE_REDIRECT_SCHEMES:
+        reason = "net::ERR_UNSAFE_REDIRECT"
+    elif scheme in _UNKNOWN_URL_SCHEMES:
+        reason = "net::ERR_UNKNOWN_URL_SCHEME"
+    else:
+        return Failure("redirect-disallowed-scheme", False, _CORS_SCHEMES_REASON, fix, url=location)
+    return Failure("redirect-disallowed-scheme", False, reason, fix, network_error=True)
+
+
+def redirect_contains_credentials(status: int, location: str) -> Failure:
+    """A redirect to a URL with a user name or password.
+
+    https://fetch.spec.whatwg.org/#http-redirect-fetch step 8.
+    """
+    return Failure(
+        "redirect-contains-credentials",
+        False,
+        # Chromium 156 prints this sentence with an empty location, as quoted here.
+        "Redirect location '' contains a username and password, which is disallowed for "
+        "cross-origin requests.",
+        f"The server answered HTTP {status} with Location {_shown(location)}, which holds a user "
+        "name or password: a CORS fetch never follows such a redirect. Fix the Location header "
+        "the server sends: drop the 'user:password@' part.",
     )
 
 
@@ -281,4 +407,45 @@ def too_many_redirects() -> Failure:
         False,
         "net::ERR_TOO_MANY_REDIRECTS",
         "The server redirects in a loop: fix the redirect target.",
+        network_error=True,
+    )
+
+
+def no_store_max_age_warning(max_age: str) -> str:
+    """The warning when a passed preflight sets ``Access-Control-Max-Age`` and ``no-store``."""
+    return (
+        f"The preflight response sets Access-Control-Max-Age: {max_age} but also Cache-Control: "
+        "no-store, which says the opposite. Chromium, Firefox and WebKit (the engine of Safari), as "
+        "tested, ignore no-store here and cache the preflight for the max age; a browser or proxy "
+        "that honoured it would send a preflight before every such request. Fix: leave no-store "
+        "off preflight responses (Access-Control-Max-Age alone controls the preflight cache); "
+        "corsware does not add it, so look for a proxy or another layer that does."
+    )
+
+
+def local_network_access(origin: str, host: str, space: str, *, secure_context: bool) -> str:
+    """What Chromium does with a call from a public page to a local or loopback address, and the fixes.
+
+    https://wicg.github.io/local-network-access/: Chromium 142 and later gate these requests on a
+    permission that the user grants; no response header can grant it, and the CORS checks apply
+    only after it.
+    """
+    where = "a loopback address" if space == "loopback" else "an address on the local network"
+    if secure_context:
+        gate = (
+            "Chromium (142 and later) first asks the user to allow this; the fetch fails if they decline"
+        )
+    else:
+        gate = (
+            "Chromium (142 and later) lets only a secure (https) page ask the user for this, so "
+            "from this http page the fetch fails"
+        )
+    return (
+        f"Local Network Access: a page on the public origin {origin} calls {host}, {where}. "
+        f"{gate}. No response header can grant the permission; CORS applies only once it is "
+        "granted. What fixes a refusal: the user allowing it when Chromium asks; serving the page "
+        "from the same address space (from the device or the network itself); a page in a secure "
+        "context (https), since only those may ask; and "
+        f"`fetch(url, {{targetAddressSpace: '{space}'}})`, which tells Chromium the call is meant "
+        "for that address space, so that an https page may also call a plain http:// device."
     )
