@@ -104,7 +104,7 @@ def test_every_failure_code_is_documented() -> None:
     assert documented == list(FAILURE_CODES)
 
 
-@pytest.mark.parametrize("command", ["check", "explain", "demo"])
+@pytest.mark.parametrize("command", ["check", "explain", "demo", "migrate"])
 def test_every_option_is_documented(capsys: pytest.CaptureFixture[str], command: str) -> None:
     assert cli.main([command, "--help"]) == 0
     options = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", capsys.readouterr().out)) - {"--help"}

@@ -22,6 +22,7 @@ from corsware.browser import BrowserRequest, needs_preflight, normalize_method, 
 from corsware.browser.urls import address_space, parse_url
 from corsware.browser.verdict import prepare
 from corsware.discovery import find_middleware, import_app
+from corsware.migrate import command as migrate_command
 from corsware.report import CHECK_SCHEMA, EXPLAIN_SCHEMA, as_expected, print_demo, print_verdict
 from corsware.terminal import Printer
 from corsware.transports import TIMEOUT_SECONDS, UnreachableError, http_transport, policy_transport
@@ -213,6 +214,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     _request_arguments(explain, method_required=True, schema=EXPLAIN_SCHEMA)
     explain.set_defaults(handler=_explain)
+
+    migrate = commands.add_parser("migrate", help=migrate_command.HELP)
+    migrate_command.add_arguments(migrate)
+    migrate.set_defaults(handler=migrate_command.handle)
     return parser
 
 

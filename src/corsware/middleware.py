@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 __all__ = ["CORSMiddleware", "PolicyOptions"]
 
 logger = logging.getLogger("corsware")
+_DEBUG: Final = logging.DEBUG
+# The logger's own public check, bound once: a refused request asks it on every call (the level may
+# change at any time), and this is its cheapest public form.
+_debug_enabled: Final = logger.isEnabledFor
 
 # Paths longer than this are matched every time rather than remembered, so that the path memo's
 # memory is bounded by its entry count times this length whatever clients send.
@@ -82,7 +86,7 @@ class CORSMiddleware:
             return self.app(environ, start_response)
         decision = rules.decide(environ.get("HTTP_ORIGIN"), environ)
         if decision.exceptional:
-            if not decision.allowed and logger.isEnabledFor(logging.DEBUG):
+            if not decision.allowed and _debug_enabled(_DEBUG):
                 _log_rejection(decision, environ)
             if decision.status is not None:
                 # A copy: servers may add their own headers to the list they are given.

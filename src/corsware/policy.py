@@ -277,7 +277,6 @@ def _compile_origins(
         if credentials and (isinstance(item, re.Pattern) or item == "null"):
             problems.extend(credential_problems(item, where))
         kept.append(item)
-        kept.append(item)
     if len(problems) > before:
         return (), None
     return _unique(kept), OriginMatcher(patterns=patterns, null=null, regexes=regexes)

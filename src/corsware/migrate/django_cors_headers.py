@@ -10,7 +10,19 @@ from corsware.errors import ConfigProblem, ErrorCode, Location, closest_name
 from corsware.migrate.common import origin_regex, peer_regex, prefix_regex, wrong_type
 from corsware.textconfig import Names, check_options
 
-__all__ = ["from_django_cors_headers"]
+__all__ = ["DEFAULT_HEADERS", "DEFAULT_METHODS", "from_django_cors_headers"]
+
+DEFAULT_HEADERS: Final = (
+    "accept",
+    "authorization",
+    "content-type",
+    "user-agent",
+    "x-csrftoken",
+    "x-requested-with",
+)
+"""django-cors-headers' ``corsheaders.defaults.default_headers``: ``CORS_ALLOW_HEADERS`` when unset."""
+DEFAULT_METHODS: Final = ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT")
+"""django-cors-headers' ``corsheaders.defaults.default_methods``: ``CORS_ALLOW_METHODS`` when unset."""
 
 _ALL_PATHS: Final = frozenset({".*", "^.*", "/.*", "^/.*", "^.*$", r"^.*\Z", "^/.*$"})
 
@@ -20,11 +32,8 @@ _DJANGO_SETTINGS: Final[Mapping[str, tuple[str | None, object]]] = {
     "CORS_ALLOWED_ORIGIN_REGEXES": ("CORS_ORIGIN_REGEX_WHITELIST", ()),
     "CORS_ALLOW_ALL_ORIGINS": ("CORS_ORIGIN_ALLOW_ALL", False),
     "CORS_URLS_REGEX": (None, r"^.*$"),
-    "CORS_ALLOW_METHODS": (None, ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT")),
-    "CORS_ALLOW_HEADERS": (
-        None,
-        ("accept", "authorization", "content-type", "user-agent", "x-csrftoken", "x-requested-with"),
-    ),
+    "CORS_ALLOW_METHODS": (None, DEFAULT_METHODS),
+    "CORS_ALLOW_HEADERS": (None, DEFAULT_HEADERS),
     "CORS_EXPOSE_HEADERS": (None, ()),
     "CORS_PREFLIGHT_MAX_AGE": (None, 86400),
     "CORS_ALLOW_CREDENTIALS": (None, False),
