@@ -11,6 +11,10 @@ how that stands against the standard.
 
 The page's origin is only known once its server has a port, so options name it with `PAGE`;
 `resolve_options` puts the real origin in.
+
+`CASES` is played against both adapters, ``corsware.CORSMiddleware`` (WSGI) and
+``corsware.asgi.CORSMiddleware``, with the same expectations: they are what the browser does.
+`WEBSOCKET_CASES`, for the ASGI adapter alone, are WebSocket handshakes from the page.
 """
 
 from __future__ import annotations
@@ -455,5 +459,52 @@ CASES: tuple[BrowserCase, ...] = (
         method="PUT",
         **JSON_REQUEST,
         **REFUSED_AT_PREFLIGHT,
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebSocketCase:
+    """A WebSocket the page opens to an ASGI app behind corsware, and whether it opens.
+
+    CORS does not apply to WebSockets: the browser sends ``Origin`` (and the site's cookies) with
+    every handshake and leaves it to the server to refuse (RFC 6455 section 10.2). corsware's ASGI
+    adapter refuses, before the app, a handshake on a covered path from an origin the resource's
+    `origins` do not allow, with 403 (ASGI's WebSocket Denial Response extension, which uvicorn
+    supports); ``websocket_guard=False`` lets every handshake through.
+
+    Attributes:
+        id: Readable test id.
+        why: The rule that decides the outcome.
+        options: Keyword options for ``corsware.asgi.CORSMiddleware`` (`PAGE` as in `CASES`).
+        opens: True: the handshake reaches the app, which accepts it (101), and the page's message
+            comes back; False: corsware answers 403, the app is never called, and the page sees
+            an error, then a close with 1006 (RFC 6455 section 7.1.5: no close frame came).
+    """
+
+    id: str
+    why: str
+    options: Mapping[str, Any]
+    opens: bool
+
+
+WEBSOCKET_CASES: tuple[WebSocketCase, ...] = (
+    WebSocketCase(
+        id="WebSocket, page origin allowed: open",
+        why="The handshake's Origin is in the resource's origins, so it reaches the app.",
+        options={"origins": PAGE},
+        opens=True,
+    ),
+    WebSocketCase(
+        id="WebSocket, page origin not allowed: refused before the app",
+        why="Only another origin is allowed: corsware answers the handshake 403 itself.",
+        options={"origins": OTHER_ORIGIN},
+        opens=False,
+    ),
+    WebSocketCase(
+        id="WebSocket, origin not allowed, websocket_guard off: open",
+        why="websocket_guard=False leaves handshakes to the app, whatever their origin.",
+        options={"origins": OTHER_ORIGIN, "websocket_guard": False},
+        opens=True,
     ),
 )

@@ -1,4 +1,7 @@
-"""Fixtures of the browser suite: three browser engines, each started once, and two loopback servers.
+"""Fixtures of the browser suite: three browser engines, each started once, and loopback servers.
+
+The page's server and the WSGI API's server are werkzeug's; the ASGI API's server is uvicorn,
+started on the first test that needs it.
 
 Chromium, Firefox ESR and WebKitGTK come from Debian's packages and are driven without any browser
 download (see `engines`). Each starts on its first test, is warmed up, serves every later test
@@ -10,10 +13,12 @@ is set: there a missing engine fails them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 import pytest
 
+from .asgi_servers import ASGIAPI
+from .asgi_servers import serving as uvicorn_serving
 from .engines import Engine, EngineError
 from .engines.chromium import Chromium
 from .engines.session import Engines
@@ -24,6 +29,12 @@ LAUNCH_SECONDS = pytest.StashKey[dict[str, float]]()
 
 DIFFERENTIAL_SECONDS = pytest.StashKey[dict[str, float]]()
 """Per engine, how long the differential test's combinations took (warm-up included)."""
+
+RUN_SECONDS = pytest.StashKey[dict[str, float]]()
+"""Per test group (``<adapter> <engine>``), how long its tests' calls took, engine starts included."""
+
+GROUP_PROPERTY = "group"
+"""The `record_property` name under which a test names its group in the time summary."""
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +49,14 @@ def api() -> Iterator[tuple[API, str]]:
     """The recording API dispatcher and the origin it is served on (another loopback port)."""
     dispatcher = API()
     with serving(dispatcher) as origin:
+        yield dispatcher, origin
+
+
+@pytest.fixture(scope="session")
+def asgi_api() -> Iterator[tuple[ASGIAPI, str]]:
+    """The recording ASGI dispatcher and the origin uvicorn serves it on (another loopback port)."""
+    dispatcher = ASGIAPI()
+    with uvicorn_serving(dispatcher) as origin:
         yield dispatcher, origin
 
 
@@ -81,6 +100,20 @@ def chromium(engines: Engines) -> Chromium:
     return engine
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Add a test's call to the time of the group it named, for the summary at the end of the run."""
+    report = yield
+    if call.when == "call":
+        for name, group in item.user_properties:
+            if name == GROUP_PROPERTY:
+                times = item.config.stash.setdefault(RUN_SECONDS, {})
+                times[str(group)] = times.get(str(group), 0.0) + call.duration
+    return report
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
     """One line with each engine's start-up time, when the browser suite started any."""
     launched = config.stash.get(LAUNCH_SECONDS, {})
@@ -91,3 +124,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     if differential:
         times = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in differential.items())
         terminalreporter.write_line(f"differential combinations run in: {times}")
+    groups = config.stash.get(RUN_SECONDS, {})
+    if groups:
+        times = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in groups.items())
+        terminalreporter.write_line(f"browser tests ran in (an engine's start included): {times}")

@@ -3,6 +3,10 @@
 The API server mounts one corsware-wrapped app per case under ``/<mount>/`` (moved into
 SCRIPT_NAME, so corsware matches its resources on the rest of the path) and records every request
 it receives, preflights included, before corsware answers them.
+
+What does not depend on the gateway interface is here for both adapters: the echo app's answer
+(`echo_response`), what a request is recorded as (`request_fields`, `SeenRequest`) and the mounts
+(`Recorder`). `asgi_servers` builds the ASGI twins of `echo_app` and `API` on them.
 """
 
 from __future__ import annotations
@@ -10,12 +14,13 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http import HTTPStatus
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from werkzeug.serving import make_server
 
@@ -24,35 +29,46 @@ from .cases import COOKIE_NAME, COOKIE_VALUE, REQUEST_ID
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-PAGE_HTML = (Path(__file__).parent / "page.html").read_bytes()
+PAGES = {
+    "/": (Path(__file__).parent / "page.html").read_bytes(),
+    "/websocket.html": (Path(__file__).parent / "websocket.html").read_bytes(),
+}
+"""The page server's documents by path: the fetch page, and the page that opens a WebSocket."""
+
+App = TypeVar("App")
 
 
-def _cookie(environ: WSGIEnvironment) -> str | None:
+def cookie_value(header: str) -> str | None:
+    """The value of the suite's cookie in a Cookie header, or None."""
     jar: SimpleCookie = SimpleCookie()
     try:
-        jar.load(environ.get("HTTP_COOKIE", ""))
+        jar.load(header)
     except CookieError:
         return None
     morsel = jar.get(COOKIE_NAME)
     return None if morsel is None else morsel.value
 
 
-def echo_app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-    """The API behind corsware: echoes the request, or fails with 500 on ``/api/boom``.
+def echo_response(
+    method: str, path: str, header: Callable[[str], str | None]
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """The echo API's answer to a request: status, headers and body.
 
-    Every response carries ``X-Request-Id``, which a page may read only when it is exposed.
+    `path` is the path under the app's mount and `header` looks up a request header by its
+    lower-case name. The answer echoes the request, or fails with 500 on ``/api/boom``. Every
+    answer carries ``X-Request-Id``, which a page may read only when it is exposed.
     ``/api/cached`` echoes too, with a response any cache may keep for 60 s.
     """
-    if environ["PATH_INFO"].endswith("/boom"):
-        status = "500 Internal Server Error"
+    if path.endswith("/boom"):
+        status = 500
         payload: dict[str, object] = {"error": "the app failed"}
     else:
-        status = "200 OK"
+        status = 200
         payload = {
-            "method": environ["REQUEST_METHOD"],
-            "path": environ["PATH_INFO"],
-            "cookie": _cookie(environ),
-            "authorization": environ.get("HTTP_AUTHORIZATION"),
+            "method": method,
+            "path": path,
+            "cookie": cookie_value(header("cookie") or ""),
+            "authorization": header("authorization"),
         }
     body = json.dumps(payload).encode()
     headers = [
@@ -60,9 +76,22 @@ def echo_app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterabl
         ("Content-Length", str(len(body))),
         ("X-Request-Id", REQUEST_ID),
     ]
-    if environ["PATH_INFO"].endswith("/cached"):
+    if path.endswith("/cached"):
         headers.append(("Cache-Control", "public, max-age=60"))
-    start_response(status, headers)
+    return status, headers, body
+
+
+def environ_header(environ: WSGIEnvironment) -> Callable[[str], str | None]:
+    """Look up request headers of `environ` by their lower-case names (``HTTP_*`` keys)."""
+    return lambda name: environ.get("HTTP_" + name.upper().replace("-", "_"))
+
+
+def echo_app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    """The API behind corsware under WSGI: answers with `echo_response`."""
+    status, headers, body = echo_response(
+        environ["REQUEST_METHOD"], environ["PATH_INFO"], environ_header(environ)
+    )
+    start_response(f"{status} {HTTPStatus(status).phrase}", headers)
     return [body]
 
 
@@ -73,19 +102,20 @@ def page_app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterabl
     127.0.0.1:B are the same site (a site ignores the port), so the browser sends this SameSite=Lax
     cookie to the API's port too, but only when a fetch asks for credentials: 'include'.
     """
-    if environ["PATH_INFO"] != "/":
+    page = PAGES.get(environ["PATH_INFO"])
+    if page is None:
         start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "0")])
         return []
     start_response(
         "200 OK",
         [
             ("Content-Type", "text/html; charset=utf-8"),
-            ("Content-Length", str(len(PAGE_HTML))),
+            ("Content-Length", str(len(page))),
             ("Cache-Control", "no-store"),
             ("Set-Cookie", f"{COOKIE_NAME}={COOKIE_VALUE}; Path=/; SameSite=Lax; HttpOnly"),
         ],
     )
-    return [PAGE_HTML]
+    return [page]
 
 
 def warm_up_app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -129,17 +159,31 @@ class SeenRequest:
         return self.method == "OPTIONS" and self.request_method is not None
 
 
-class API:
-    """A WSGI app that dispatches ``/<mount>/...`` to the app mounted there and records requests."""
+def request_fields(method: str, path: str, header: Callable[[str], str | None]) -> dict[str, Any]:
+    """What a `SeenRequest` records of a request, but its status (known once it is answered)."""
+    return {
+        "method": method,
+        "path": path,
+        "origin": header("origin"),
+        "request_method": header("access-control-request-method"),
+        "request_headers": header("access-control-request-headers"),
+        "private_network": header("access-control-request-private-network"),
+        "cookie": cookie_value(header("cookie") or ""),
+        "authorization": header("authorization"),
+    }
+
+
+class Recorder(Generic[App]):
+    """Apps mounted under fresh prefixes, and the requests recorded for each of them."""
 
     def __init__(self) -> None:
         """Start with nothing mounted."""
-        self._apps: dict[str, WSGIApplication] = {}
+        self._apps: dict[str, App] = {}
         self._seen: dict[str, list[SeenRequest]] = {}
         self._lock = threading.Lock()
         self._names = (f"m{number}" for number in itertools.count(1))
 
-    def mount(self, app: WSGIApplication) -> str:
+    def mount(self, app: App) -> str:
         """Serve `app` under a fresh prefix and return that prefix (``/m1``, ``/m2``, ...)."""
         with self._lock:
             name = next(self._names)
@@ -152,31 +196,35 @@ class API:
         with self._lock:
             return list(self._seen[prefix.lstrip("/")])
 
+    def route(self, path: str) -> tuple[str, App | None, str]:
+        """The mount name of `path` (its first segment), the app mounted there and the rest."""
+        name, _, rest = path[1:].partition("/")
+        with self._lock:
+            return name, self._apps.get(name), "/" + rest
+
+    def record(self, name: str, request: SeenRequest) -> None:
+        """Add `request` to what mount `name` has seen."""
+        with self._lock:
+            self._seen[name].append(request)
+
+
+class API(Recorder["WSGIApplication"]):
+    """A WSGI app that dispatches ``/<mount>/...`` to the app mounted there and records requests."""
+
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Record the request, then hand it to the app mounted under its first path segment."""
-        name, _, rest = environ["PATH_INFO"][1:].partition("/")
-        app = self._apps.get(name)
+        name, app, rest = self.route(environ["PATH_INFO"])
         if app is None:
             start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "0")])
             return []
         environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/" + name
-        environ["PATH_INFO"] = "/" + rest
-        request = {
-            "method": environ["REQUEST_METHOD"],
-            "path": environ["PATH_INFO"],
-            "origin": environ.get("HTTP_ORIGIN"),
-            "request_method": environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
-            "request_headers": environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-            "private_network": environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
-            "cookie": _cookie(environ),
-            "authorization": environ.get("HTTP_AUTHORIZATION"),
-        }
+        environ["PATH_INFO"] = rest
+        request = request_fields(environ["REQUEST_METHOD"], rest, environ_header(environ))
 
         def recording_start_response(
             status: str, headers: list[tuple[str, str]], exc_info: Any = None
         ) -> Any:
-            with self._lock:
-                self._seen[name].append(SeenRequest(status=int(status[:3]), **request))
+            self.record(name, SeenRequest(status=int(status[:3]), **request))
             return start_response(status, headers, exc_info)
 
         return app(environ, recording_start_response)

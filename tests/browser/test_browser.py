@@ -2,9 +2,11 @@
 
 The page is served from http://127.0.0.1:A and the API from http://127.0.0.1:B: the ports differ,
 so the origins differ and every fetch is cross-origin. The case table runs in Chromium, Firefox
-ESR and WebKitGTK (ids ``<engine>-<case>``), each engine held to the Fetch Standard's outcome
-unless the case records how that engine differs. Both origins are loopback, so Chromium's Local
-Network Access does not apply (loopback to loopback is not a local-network request); the suite
+ESR and WebKitGTK, against the WSGI middleware (ids ``<engine>-<case>``, werkzeug serving it) and
+against the ASGI one (ids ``asgi-<engine>-<case>``, uvicorn serving it), each engine held to the
+Fetch Standard's outcome unless the case records how that engine differs: the same expectations
+for both adapters, since they are what the browser does. Both origins are loopback, so Chromium's
+Local Network Access does not apply (loopback to loopback is not a local-network request); the suite
 checks that no preflight asks for private-network access, and a control test shows that the same
 Chromium does enforce Local Network Access on a page it believes public.
 """
@@ -12,16 +14,48 @@ Chromium does enforce Local Network Access on a page it believes public.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+import corsware.asgi
 from corsware import CORSMiddleware
 
+from . import asgi_servers, servers
 from .cases import CASES, ENGINES, PAGE, BrowserCase, resolve_options
+from .conftest import GROUP_PROPERTY
 from .engines.chromium import Chromium
 from .engines.session import Engines
-from .servers import API, SeenRequest, echo_app
+from .servers import API, SeenRequest
+
+
+@dataclass(frozen=True, slots=True)
+class Adapter:
+    """One of corsware's adapters, as the table runs against it.
+
+    Attributes:
+        name: ``wsgi`` or ``asgi``.
+        id_prefix: What the adapter's test ids start with (nothing for WSGI, the suite's first).
+        fixture: The fixture of its API server: a (dispatcher, origin) pair.
+        wrap: Wraps the adapter's echo app in its corsware middleware with the given options.
+    """
+
+    name: str
+    id_prefix: str
+    fixture: str
+    wrap: Callable[..., object]
+
+
+ADAPTERS = (
+    Adapter("wsgi", "", "api", lambda **options: CORSMiddleware(servers.echo_app, **options)),
+    Adapter(
+        "asgi",
+        "asgi-",
+        "asgi_api",
+        lambda **options: corsware.asgi.CORSMiddleware(asgi_servers.echo_app, **options),
+    ),
+)
 
 
 def unsafe_header_names(headers: dict[str, str]) -> str | None:
@@ -58,28 +92,35 @@ def describe(seen: list[SeenRequest]) -> str:
 
 
 def table() -> list[Any]:
-    """Every case in every engine, engine by engine."""
-    return [pytest.param(engine, case, id=f"{engine}-{case.id}") for engine in ENGINES for case in CASES]
+    """Every case in every engine against each adapter, adapter by adapter, engine by engine."""
+    return [
+        pytest.param(adapter, engine, case, id=f"{adapter.id_prefix}{engine}-{case.id}")
+        for adapter in ADAPTERS
+        for engine in ENGINES
+        for case in CASES
+    ]
 
 
 @pytest.mark.timeout(90)
-@pytest.mark.parametrize(("engine_name", "case"), table())
+@pytest.mark.parametrize(("adapter", "engine_name", "case"), table())
 def test_browser_reaches_the_expected_outcome(
+    adapter: Adapter,
     engine_name: str,
     case: BrowserCase,
     engines: Engines,
     page_origin: str,
-    api: tuple[API, str],
+    request: pytest.FixtureRequest,
     record_property: Callable[[str, object], None],
 ) -> None:
     """The engine lets the page read the response exactly when the case says, and the API server
     sees exactly the preflights and requests the Fetch Standard prescribes (or, where the case
     records it, the ones this engine sends)."""
+    record_property(GROUP_PROPERTY, f"{adapter.name} {engine_name}")
     engine = engines.get(engine_name)
     expected = case.expect(engine_name)
-    dispatcher, api_origin = api
+    dispatcher, api_origin = request.getfixturevalue(adapter.fixture)
     options = resolve_options(case.options, page_origin)
-    prefix = dispatcher.mount(CORSMiddleware(echo_app, **options))
+    prefix = dispatcher.mount(adapter.wrap(**options))
 
     run = engine.run(f"{page_origin}/", fetch_spec(case, f"{api_origin}{prefix}"))
     result = run.result
@@ -112,12 +153,12 @@ def test_browser_reaches_the_expected_outcome(
         # Fetch 'CORS-preflight fetch': a preflight never carries credentials.
         assert preflight.cookie is None, context
         assert preflight.authorization is None, context
-    for request in actual:
-        assert request.method == case.method, context
-        assert request.origin == origin, context
-        assert (request.cookie is not None) == expected.cookie_sent, context
+    for received in actual:
+        assert received.method == case.method, context
+        assert received.origin == origin, context
+        assert (received.cookie is not None) == expected.cookie_sent, context
     # Loopback to loopback is no local-network request: no engine asks private-network access.
-    assert all(request.private_network is None for request in seen), context
+    assert all(received.private_network is None for received in seen), context
 
 
 @pytest.mark.timeout(90)
@@ -132,7 +173,7 @@ def test_local_network_access_is_live_and_loopback_pages_are_exempt(
     loopback page succeeds: loopback to loopback is not a local-network request."""
     dispatcher, api_origin = api
     options = resolve_options({"origins": PAGE, "allow_private_network": True}, page_origin)
-    prefix = dispatcher.mount(CORSMiddleware(echo_app, **options))
+    prefix = dispatcher.mount(CORSMiddleware(servers.echo_app, **options))
     spec = fetch_spec(CASES[0], f"{api_origin}{prefix}")
     port = page_origin.rpartition(":")[2]
     public_page = chromium.with_flags(f"--ip-address-space-overrides=127.0.0.1:{port}=public")
