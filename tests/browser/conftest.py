@@ -37,14 +37,17 @@ GROUP_PROPERTY = "group"
 """The `record_property` name under which a test names its group in the time summary."""
 
 
-@pytest.fixture(scope="session")
+# Every fixture that starts something lives as long as this package's tests, not the session: the
+# engines' drivers (Playwright's sync API above all, which keeps an event loop running in this
+# thread) must be gone before the rest of the suite runs asyncio code of its own.
+@pytest.fixture(scope="package")
 def page_origin() -> Iterator[str]:
     """Origin of the server that serves the test page (http://127.0.0.1:<port>)."""
     with serving(page_app) as origin:
         yield origin
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def api() -> Iterator[tuple[API, str]]:
     """The recording API dispatcher and the origin it is served on (another loopback port)."""
     dispatcher = API()
@@ -52,7 +55,7 @@ def api() -> Iterator[tuple[API, str]]:
         yield dispatcher, origin
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def asgi_api() -> Iterator[tuple[ASGIAPI, str]]:
     """The recording ASGI dispatcher and the origin uvicorn serves it on (another loopback port)."""
     dispatcher = ASGIAPI()
@@ -60,7 +63,7 @@ def asgi_api() -> Iterator[tuple[ASGIAPI, str]]:
         yield dispatcher, origin
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def engines(request: pytest.FixtureRequest, page_origin: str, api: tuple[API, str]) -> Iterator[Engines]:
     """The session's engines, warmed up on first use and stopped at the end."""
     dispatcher, api_origin = api
@@ -92,7 +95,7 @@ def engines(request: pytest.FixtureRequest, page_origin: str, api: tuple[API, st
         hub.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium(engines: Engines) -> Chromium:
     """The session's Chromium, for the Chromium-only tests."""
     engine = engines.get("chromium")
