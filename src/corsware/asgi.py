@@ -13,10 +13,9 @@ from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any, Final, Unpack
 
 from corsware.configuration import ResourcePattern, ResourceSpec
-from corsware.decision import Decision, ResourceRules
-from corsware.engine import Engine
+from corsware.decision import Decision
+from corsware.engine import Adapter
 from corsware.headers import escape, rewrite_response_headers
-from corsware.memo import Memo
 from corsware.policy import PolicyOptions
 
 __all__ = ["ASGIApp", "CORSMiddleware"]
@@ -30,8 +29,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 logger = logging.getLogger("corsware")
 
-_REMEMBERED_PATH_LENGTH: Final = 512
-_REMEMBERED_PATHS: Final = 4096
 # The first letters of the response header names corsware owns: "access-control-*" and "vary", in
 # either case (ASGI asks for lower-case names but does not promise them).
 _OWNED_INITIALS: Final = frozenset(b"AaVv")
@@ -49,7 +46,7 @@ _DENIAL_BODY: Final = b"WebSocket handshake refused: origin not allowed\n"
 _POLICY_VIOLATION: Final = 1008  # RFC 6455 §7.4.1
 
 
-class CORSMiddleware:
+class CORSMiddleware(Adapter[ASGIApp]):
     """ASGI middleware that applies CORS policies to the resources (URL paths) you name.
 
     The arguments are those of :class:`corsware.CORSMiddleware`, validated and compiled by the same
@@ -79,15 +76,8 @@ class CORSMiddleware:
         **options: Unpack[PolicyOptions],
     ) -> None:
         """Validate the whole configuration and compile every resource's rules."""
-        self.app = app
-        self._engine = Engine(resources, options)
-        self.resources = self._engine.resources
-        """The resources as ``(pattern, compiled policy)`` pairs, in the order they are tried."""
-        self._rules: Memo[str, ResourceRules | None] = Memo(
-            self._engine.rules_for,
-            entries=_REMEMBERED_PATHS,
-            remembers=lambda path: len(path) <= _REMEMBERED_PATH_LENGTH,
-        )
+        # ASGI's path is decoded text already: the router sees it as it is.
+        super().__init__(app, resources, options, str)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer a preflight, guard a WebSocket handshake, or add CORS headers to the response."""
@@ -147,20 +137,6 @@ class CORSMiddleware:
             return send(message)
 
         await self.app(scope, receive, send_with_cors)
-
-    def explain(
-        self,
-        method: str,
-        path: str,
-        *,
-        origin: str | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Decision:
-        """What the middleware would do with one request, and why.
-
-        The same answer as :meth:`corsware.CORSMiddleware.explain` gives for the same configuration.
-        """
-        return self._engine.explain(method, path, origin, headers)
 
     async def _guard(self, scope: Scope, receive: Receive, send: Send) -> None:
         rules = self._rules[_path_of(scope)]

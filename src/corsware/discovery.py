@@ -11,10 +11,9 @@ import inspect
 import os
 import re
 import sys
-from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, TypeAlias
 
-from corsware.decision import Decision
+from corsware.engine import Adapter
 
 __all__ = ["Explainer", "find_middleware", "import_app"]
 
@@ -25,18 +24,8 @@ _MAX_WRAPPERS = 5
 _NAME = re.compile(r"[A-Za-z_][\w.]*")
 
 
-class Explainer(Protocol):
-    """What ``explain`` needs of a middleware: the WSGI and the ASGI ``CORSMiddleware`` alike."""
-
-    def explain(
-        self,
-        method: str,
-        path: str,
-        *,
-        origin: str | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Decision:
-        """What the middleware would do with one request, and why."""
+Explainer: TypeAlias = Adapter[Any]
+"""What ``explain`` needs of a middleware: the WSGI and the ASGI ``CORSMiddleware`` alike."""
 
 
 def import_app(spec: str) -> object:
@@ -80,12 +69,11 @@ def find_middleware(found: object) -> Explainer:
         LookupError: there is none; the message names what was found.
     """
     from corsware.asgi import CORSMiddleware as ASGIMiddleware  # noqa: PLC0415
-    from corsware.middleware import CORSMiddleware  # noqa: PLC0415
 
     seen = [_kind(found)]
     current = found
     for _depth in range(_MAX_WRAPPERS + 1):
-        if isinstance(current, CORSMiddleware | ASGIMiddleware):
+        if isinstance(current, Adapter):
             return current
         added = _added_to_starlette(current, ASGIMiddleware)
         if added is not None:

@@ -8,14 +8,23 @@ finds the rules for a path and explains decisions, so that every adapter answers
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Final, Generic, TypeVar
 
 from corsware.configuration import ResourcePattern, ResourceSpec, compile_configuration
 from corsware.decision import PATH_CONFLICT, Decision, ResourceRules, unmatched
+from corsware.memo import Memo
 from corsware.policy import POLICY_DEFAULTS, CompiledPolicy, compile_policy
 from corsware.resources import ResourceMap
 
-__all__ = ["Engine"]
+__all__ = ["Adapter", "Engine"]
+
+App = TypeVar("App")
+
+# Paths longer than this are matched every time rather than remembered, so that a path memo's
+# memory is bounded by its entry count times this length whatever clients send.
+_REMEMBERED_PATH_LENGTH: Final = 512
+_REMEMBERED_PATHS: Final = 4096
 
 
 class Engine:
@@ -70,3 +79,57 @@ class Engine:
         decision = unmatched() if rules is None else rules.decide(request.get("HTTP_ORIGIN"), request)
         detail = describe(decision, request, path, self.resources, self._map)
         return dataclasses.replace(decision, detail=detail)
+
+
+class Adapter(Generic[App]):
+    """What the WSGI and ASGI middleware share: the app, the engine, the path memo and explain().
+
+    Args:
+        app: The application wrapped.
+        resources: Path patterns mapped to policies.
+        options: The keyword options.
+        router_path: The path the app's router matches, from the path as the adapter gets it
+            (PEP 3333's latin-1 ``PATH_INFO`` is decoded; ASGI's ``path`` is text already).
+    """
+
+    def __init__(
+        self,
+        app: App,
+        resources: Mapping[ResourcePattern, ResourceSpec] | None,
+        options: Mapping[str, object],
+        router_path: Callable[[str], str],
+    ) -> None:
+        """Validate the whole configuration and compile every resource's rules."""
+        self.app = app
+        self._engine = Engine(resources, options)
+        self.resources = self._engine.resources
+        """The resources as ``(pattern, compiled policy)`` pairs, in the order they are tried."""
+        self._rules: Memo[str, ResourceRules | None] = Memo(
+            lambda path: self._engine.rules_for(router_path(path)),
+            entries=_REMEMBERED_PATHS,
+            remembers=lambda path: len(path) <= _REMEMBERED_PATH_LENGTH,
+        )
+
+    def explain(
+        self,
+        method: str,
+        path: str,
+        *,
+        origin: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Decision:
+        """What the middleware would do with one request, and why, without a server.
+
+        The answer comes from the same decisions that real requests get, with
+        :attr:`~corsware.Decision.detail` filled in, and it is the same under WSGI and ASGI.
+
+        Args:
+            method: The request method, such as ``"OPTIONS"`` for a preflight.
+            path: The URL path as the app's router sees it, percent-decoded (``"/api/café"``).
+            origin: The ``Origin`` header, or ``None`` for a request without one.
+            headers: Other request headers, such as ``{"Access-Control-Request-Method": "PUT"}``.
+
+        Returns:
+            The decision, with ``detail`` naming the request's values and the fix where one applies.
+        """
+        return self._engine.explain(method, path, origin, headers)

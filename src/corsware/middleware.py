@@ -10,10 +10,9 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Final, Unpack
 
 from corsware.configuration import ResourcePattern, ResourceSpec
-from corsware.decision import Decision, ResourceRules
-from corsware.engine import Engine
+from corsware.decision import Decision
+from corsware.engine import Adapter
 from corsware.headers import OWNED_NAME_INITIALS, escape, rewrite_response_headers
-from corsware.memo import Memo
 from corsware.policy import PolicyOptions
 from corsware.resources import wsgi_path
 
@@ -29,13 +28,8 @@ _DEBUG: Final = logging.DEBUG
 # change at any time), and this is its cheapest public form.
 _debug_enabled: Final = logger.isEnabledFor
 
-# Paths longer than this are matched every time rather than remembered, so that the path memo's
-# memory is bounded by its entry count times this length whatever clients send.
-_REMEMBERED_PATH_LENGTH: Final = 512
-_REMEMBERED_PATHS: Final = 4096
 
-
-class CORSMiddleware:
+class CORSMiddleware(Adapter["WSGIApplication"]):
     """WSGI middleware that applies CORS policies to the resources (URL paths) you name.
 
     Preflights (``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``) on a covered path
@@ -69,15 +63,7 @@ class CORSMiddleware:
         **options: Unpack[PolicyOptions],
     ) -> None:
         """Validate the whole configuration and compile every resource's rules."""
-        self.app = app
-        self._engine = Engine(resources, options)
-        self.resources = self._engine.resources
-        """The resources as ``(pattern, compiled policy)`` pairs, in the order they are tried."""
-        self._rules: Memo[str, ResourceRules | None] = Memo(
-            lambda path_info: self._engine.rules_for(wsgi_path(path_info)),
-            entries=_REMEMBERED_PATHS,
-            remembers=lambda path_info: len(path_info) <= _REMEMBERED_PATH_LENGTH,
-        )
+        super().__init__(app, resources, options, wsgi_path)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Answer a preflight, or call the app and add CORS headers to its response."""
@@ -110,30 +96,6 @@ class CORSMiddleware:
             return start_response(status, headers + cors_headers, exc_info)
 
         return self.app(environ, start_cors_response)  # type: ignore[arg-type]
-
-    def explain(
-        self,
-        method: str,
-        path: str,
-        *,
-        origin: str | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Decision:
-        """What the middleware would do with one request, and why, without a server.
-
-        The answer comes from the same decisions that real requests get, with
-        :attr:`~corsware.Decision.detail` filled in.
-
-        Args:
-            method: The request method, such as ``"OPTIONS"`` for a preflight.
-            path: The URL path as the app's router sees it, percent-decoded (``"/api/café"``).
-            origin: The ``Origin`` header, or ``None`` for a request without one.
-            headers: Other request headers, such as ``{"Access-Control-Request-Method": "PUT"}``.
-
-        Returns:
-            The decision, with ``detail`` naming the request's values and the fix where one applies.
-        """
-        return self._engine.explain(method, path, origin, headers)
 
 
 def _log_rejection(decision: Decision, environ: WSGIEnvironment) -> None:
