@@ -27,7 +27,7 @@ from flask import Flask, make_response
 from flask_cors import CORS
 from werkzeug.test import Client
 
-from corsware import CORSConfigError, CORSMiddleware
+from corsware import CORSConfigError, CORSMiddleware, ErrorCode
 from corsware.browser import BrowserRequest, Response, simulate
 from corsware.migrate import from_django_cors_headers, from_flask_cors
 
@@ -336,12 +336,47 @@ def test_flask_cors_migration_refuses_what_the_peer_got_wrong(
     assert [(p.option, p.code) for p in caught.value.problems] == expected
 
 
-def test_glob_looking_origin_refusal_suggests_the_corsware_pattern() -> None:
+@pytest.mark.parametrize(
+    ("migrate", "written", "meaning"),
+    [
+        pytest.param(
+            lambda text: from_flask_cors(origins=text),
+            "http://localhost:*",
+            "pattern ('*' standing for any port)",
+            id="flask-cors-any-port",
+        ),
+        pytest.param(
+            lambda text: from_flask_cors(origins=[text], supports_credentials=True),
+            "https://*.example.com",
+            "pattern ('*' standing for any subdomain)",
+            id="flask-cors-subdomains-with-credentials",
+        ),
+        pytest.param(
+            lambda text: from_flask_cors(origins=[re.compile(text)]),
+            "https://app.example.com",
+            "exact origin",
+            id="flask-cors-compiled-exact-origin",
+        ),
+        pytest.param(
+            lambda text: from_django_cors_headers({"CORS_ALLOWED_ORIGIN_REGEXES": [text]}),
+            "https://*.example.com:*",
+            "pattern ('*' standing for any subdomain and any port)",
+            id="django-subdomains-and-ports",
+        ),
+    ],
+)
+def test_glob_looking_origin_refusal_says_what_the_same_text_means_in_corsware(
+    migrate: Callable[[str], object], written: str, meaning: str
+) -> None:
     with pytest.raises(CORSConfigError) as caught:
-        from_flask_cors(origins="http://localhost:*")
-    assert caught.value.problems[0].fix == (
-        "write 'http://localhost:*' as a plain corsware origin pattern"
-    )
+        migrate(written)
+    [problem] = caught.value.problems
+    assert problem.code == ErrorCode.UNSAFE_PEER_SETTING
+    assert problem.value == written
+    # The fix never hands back what the user already wrote: it says what that text means here.
+    assert written not in problem.fix
+    assert f"the same text is a corsware {meaning}, which does not admit the same" in problem.fix
+    assert "does not carry it over" in problem.fix
 
 
 @pytest.mark.parametrize(

@@ -130,24 +130,44 @@ def origin_regex(
     """
     if regex is None or is_end_anchored(regex):
         return regex
-    glob = parse_origin_pattern(regex.pattern)
-    fix = (
-        f"write {regex.pattern!r} as a plain corsware origin pattern"
-        if not isinstance(glob, tuple)
-        else "end the pattern with \\Z (or $) so that it must match the whole origin, or use a "
-        "corsware pattern such as 'https://*.example.com'"
-    )
-    problems.append(
-        unsafe(
-            option,
-            regex.pattern,
+    pattern = parse_origin_pattern(regex.pattern)
+    if isinstance(pattern, tuple):
+        message = (
             f"is a regular expression that {peer} matched with re.match, which anchors only its "
             "start, so it also admits any origin that merely begins with a match, such as "
             "'https://app.example.com.attacker.test' for a pattern written for "
-            "'https://app.example.com'",
-            fix,
+            "'https://app.example.com'"
         )
-    )
+        fix = (
+            "end the pattern with \\Z (or $) so that it must match the whole origin, or use a "
+            "corsware pattern such as 'https://*.example.com'"
+        )
+    else:
+        # Text such as "https://*.example.com" is also a corsware origin pattern, which means what it
+        # looks like and the peer's regex never did: carrying it over would grant origins the peer
+        # refused, and suggesting the same text back would not say what changes.
+        star = "'*' repeats the character before it, " if "*" in regex.pattern else ""
+        meaning = " and ".join(
+            word
+            for word, present in (
+                ("any subdomain", pattern.any_subdomain),
+                ("any port", pattern.any_port),
+            )
+            if present
+        )
+        message = (
+            f"looks like a corsware origin pattern, but {peer} read it as a regular expression "
+            f"matched with re.match: {star}'.' matches any character and anything may follow a "
+            "match, so it never admitted just what it seems to name"
+        )
+        fix = (
+            f"remove it from the {peer} settings and migrate; then add the origins it is meant for "
+            "to the corsware configuration. Written there, the same text is a corsware "
+            + (f"pattern ('*' standing for {meaning})" if meaning else "exact origin")
+            + f", which does not admit the same origins as the {peer} regex did, so the migration "
+            "does not carry it over"
+        )
+    problems.append(unsafe(option, regex.pattern, message, fix))
     return None
 
 
