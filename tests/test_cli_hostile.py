@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import socket
 import ssl
 import subprocess
@@ -717,6 +718,58 @@ def test_a_closed_pipe_ends_quietly(server: demo.DemoServer, argv: list[str]) ->
         process.wait(timeout=10)
     assert process.returncode == 1
     assert err == b""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param(["check", "{url}/api/items", "--origin", ORIGIN], id="check-waiting-on-a-server"),
+        pytest.param(
+            ["check", "{url}/api/items", "--origin", ORIGIN, "--json"], id="check-json-waiting"
+        ),
+    ],
+)
+def test_ctrl_c_ends_quietly(raw: RawServer, argv: list[str]) -> None:
+    """SIGINT, as a terminal's Ctrl+C sends it, while check waits on a server that never answers."""
+    holding = threading.Event()
+
+    def hold(connection: socket.socket) -> None:
+        holding.set()
+        time.sleep(5)  # well within check's deadline, and the test ends long before
+
+    raw.script = hold
+    command = [sys.executable, "-m", "corsware", *(a.format(url=raw.url) for a in argv)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # noqa: S603
+    try:
+        assert holding.wait(30)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+    assert (process.returncode, out, err) == (130, b"", b"corsware: interrupted\n")
+
+
+def test_ctrl_c_in_process_is_one_line(raw: RawServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same SIGINT delivered to this process while main() waits: caught there, not above it."""
+    holding = threading.Event()
+
+    def hold(connection: socket.socket) -> None:
+        holding.set()
+        time.sleep(5)
+
+    def interrupt() -> None:
+        if holding.wait(30):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    raw.script = hold
+    interrupter = threading.Thread(target=interrupt)
+    interrupter.start()
+    try:
+        result = run(capsys, "check", f"{raw.url}/api/items", "--origin", ORIGIN)
+    finally:
+        interrupter.join(35)
+    assert result == (130, "", "corsware: interrupted\n")
 
 
 def test_an_unbuffered_closed_pipe_fails_on_print(monkeypatch: pytest.MonkeyPatch) -> None:

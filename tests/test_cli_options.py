@@ -195,6 +195,7 @@ def test_help_lists_the_exit_statuses(
     assert "\n  1  " in statuses
     assert "also when the output pipe is closed early" in statuses
     assert "\n  2  a usage error" in statuses
+    assert "\n  130  interrupted (Ctrl+C)" in statuses
 
 
 def test_check_help_says_what_send_and_private_network_do(capsys: pytest.CaptureFixture[str]) -> None:

@@ -35,6 +35,8 @@ __all__ = ["UsageError", "main"]
 EXIT_ALLOWED = 0
 EXIT_BLOCKED = 1
 EXIT_USAGE = 2
+# A shell's status for a command that SIGINT ended (128 + 2).
+EXIT_INTERRUPTED = 130
 
 _ORIGIN = re.compile(r"null|[a-z][a-z0-9+.-]*://[^/?#@\s]+")
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -46,6 +48,7 @@ exit status:
   0  {zero}
   1  {one}; also when the output pipe is closed early (corsware ... | head)
   2  a usage error{two}
+  130  interrupted (Ctrl+C)
 """
 _NETWORK_ERRORS = (
     ", or no verdict: the server cannot be reached, breaks the deadline or a size limit, "
@@ -250,7 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         The exit status: 0 when the browser allows (or the demo went as expected), 1 when it
-        blocks (or the output pipe closed early), 2 on usage errors or when no verdict is possible.
+        blocks (or the output pipe closed early), 2 on usage errors or when no verdict is possible,
+        130 when interrupted (Ctrl+C).
     """
     try:
         status = _run(argv)
@@ -262,6 +266,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
         return EXIT_BLOCKED
+    except KeyboardInterrupt:
+        # Ctrl+C while waiting on a server or an import: the user knows why it stopped.
+        sys.stderr.write("corsware: interrupted\n")
+        return EXIT_INTERRUPTED
     return status
 
 

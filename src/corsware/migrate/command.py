@@ -78,6 +78,7 @@ exit status:
   1  the output pipe was closed early (corsware migrate ... | head)
   2  a usage error, a module or file that cannot be read, or a configuration that cannot be
      migrated (every problem is listed, with its code)
+  130  interrupted (Ctrl+C)
 """
 
 _ERROR_WIDTH: Final = 80
