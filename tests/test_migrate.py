@@ -658,6 +658,19 @@ DJANGO_CASES = [
         id="old setting names and a prefix URL regex, kept a prefix",
     ),
     pytest.param(
+        {"CORS_ALLOWED_ORIGINS": [APP], "CORS_URLS_REGEX": re.compile(r"^/api/  # the API", re.X)},
+        [fetch("/api/items"), fetch("/apiary"), fetch("/other/api/")],
+        id="verbose URL regex ending in a comment, kept a prefix",
+    ),
+    pytest.param(
+        {
+            "CORS_ALLOWED_ORIGINS": [APP],
+            "CORS_URLS_REGEX": r"(?x) ^/api/ # the API" "\n" r" | ^/v2/ # and version 2",
+        },
+        [fetch("/api/items"), fetch("/v2/items"), fetch("/v3/items"), fetch("/apiary")],
+        id="verbose URL regex with commented alternatives, kept a prefix",
+    ),
+    pytest.param(
         {
             "CORS_ALLOWED_ORIGINS": [APP],
             "CORS_ALLOW_METHODS": ["GET", "POST"],

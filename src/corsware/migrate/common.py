@@ -105,6 +105,10 @@ def prefix_regex(regex: re.Pattern[str]) -> re.Pattern[str]:
         return regex
     # Leading inline flags are already in regex.flags, and may not stay inside a group.
     text = re.sub(r"\A\(\?[aiLmsux]+\)", "", regex.pattern)
+    if regex.flags & re.VERBOSE:
+        # Not analysed (a "#" starts a comment, which would swallow whatever follows it on its
+        # line): a newline ends any comment, and verbose mode ignores the newline itself.
+        return re.compile(f"(?:{text}\n)(?s:.*)", regex.flags)
     branches, _ = _branches(text, 0)
     if len(branches) > 1:
         text = f"(?:{text})"
