@@ -19,6 +19,7 @@ import pytest
 
 from corsware import CORSMiddleware, cli, demo, transports
 from corsware.config import load_config
+from corsware.publicsuffix import suffix_list_source
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -864,6 +865,20 @@ def test_explain_config_errors_exit_2(capsys: pytest.CaptureFixture[str], tmp_pa
     assert flat(err).startswith(f"corsware explain: {path}: invalid CORS configuration")
     assert "\n  - " in err
     assert "allow_credentials" in err
+
+
+def test_explain_names_the_public_suffix_list_it_judged_by(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A wildcard refused in production but not in development shows which list each one used."""
+    path = tmp_path / "suffix.toml"
+    path.write_text('origins = ["https://*.amazonaws.com"]\nallow_credentials = true\n')
+    status, _, err = run(
+        capsys, "explain", "--config", str(path), "--origin", ORIGIN, "--method", "GET", "--path", "/"
+    )
+    assert status == 2
+    assert "[CORS-E013]" in err
+    assert f"a public suffix in {suffix_list_source()})" in flat(err)
 
 
 def test_explain_and_check_agree(

@@ -16,7 +16,7 @@ from corsware.headers import escape
 from corsware.hosts import is_loopback_host
 from corsware.origins import OriginPattern
 from corsware.probes import INVALID_PROBES, catch_unowned
-from corsware.publicsuffix import covers_public_suffix
+from corsware.publicsuffix import covers_public_suffix, suffix_list_source
 
 __all__ = ["credential_problems"]
 
@@ -79,7 +79,8 @@ def _pattern_problems(pattern: OriginPattern, location: Location) -> list[Config
                 location,
                 text,
                 f"trusts every subdomain of {pattern.host!r}, where anyone can get a subdomain (it "
-                "is, or contains, a public suffix), with allow_credentials=True",
+                f"is, or contains, a public suffix in {suffix_list_source()}), with "
+                "allow_credentials=True",
                 f"list the exact origins instead, such as '{pattern.scheme}://yours.{pattern.host}'",
             )
         )
