@@ -20,6 +20,9 @@ ORIGIN = (
     "https://app.example.com\r\nX-Injected: 1",
     "chrome-extension://abcdefghijklmnop",
     "https://xn--bcher-kva.example",
+    # Origin, then a configured pattern. Found by a CI run: text after `]` was read as the port.
+    "p://[::8]" + SEP + "p://[::8]*",
+    "http://[::1]:8080" + SEP + "http://[::1]:*",
 )
 
 REQUEST_HEADERS = (

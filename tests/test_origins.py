@@ -238,7 +238,7 @@ def test_parse_origin_pattern_accepts(text: str, expected: OriginPattern) -> Non
         pytest.param("https://example.com:08080", "invalid port", "leading zeros", id="port-zero"),
         pytest.param("https://example.com:", "invalid port", "1 to 65535", id="port-empty"),
         pytest.param("https://example.com:http", "invalid port", "1 to 65535", id="port-name"),
-        pytest.param("http://[::1]x", "invalid port", "1 to 65535", id="ipv6-junk-after-bracket"),
+        pytest.param("http://[::1]x", "not ':port'", "'[::1]:8080'", id="ipv6-junk-after-bracket"),
         pytest.param(
             "https://example.com:443", "default port 443", "'https://example.com'", id="default-443"
         ),
@@ -296,6 +296,10 @@ def test_parse_origin_pattern_accepts(text: str, expected: OriginPattern) -> Non
         ),
         pytest.param("http://[::g]", "invalid IPv6", "'[::1]'", id="ipv6-invalid"),
         pytest.param("http://[1:2]", "invalid IPv6", "'[::1]'", id="ipv6-too-short"),
+        pytest.param(
+            "http://[::1]*", "'*' that is not", "'http://localhost:*'", id="ipv6-star-no-colon"
+        ),
+        pytest.param("http://[::1]80", "not ':port'", "'[::1]:8080'", id="ipv6-port-no-colon"),
         pytest.param(
             "http://*.[::1]:8080", "wildcard on an IP", "address itself", id="wildcard-on-ipv6"
         ),

@@ -172,8 +172,9 @@ def _parse_authority(text: str, scheme: str, authority: str) -> OriginPattern | 
 
 def _split_port(authority: str) -> tuple[str, str | None]:
     if "[" in authority:
-        host, bracket, port = authority.partition("]")
-        return host + bracket, port[1:] if port.startswith(":") else (port or None)
+        host, bracket, rest = authority.partition("]")
+        # Only `:port` may follow the address; `[::1]*` or `[::1]80` stays one host and is refused.
+        return (host + bracket, rest[1:]) if rest.startswith(":") else (authority, None)
     host, colon, port = authority.rpartition(":")
     return (host, port) if colon else (authority, None)
 
@@ -184,7 +185,9 @@ def _check_host(host: str, any_subdomain: bool) -> tuple[str, str] | None:
             "has a non-ASCII host; browsers send it in punycode",
             f"write the host as {suggested_ascii_domain(host)!r}",
         )
-    if host.startswith("[") and host.endswith("]"):
+    if host.startswith("[") and not host.endswith("]"):
+        return "has text after the IPv6 address that is not ':port'", "write it as '[::1]:8080'"
+    if host.startswith("["):
         canonical = canonical_ipv6(host[1:-1])
         if canonical is None:
             return "has an invalid IPv6 address", "write a bracketed address such as '[::1]'"

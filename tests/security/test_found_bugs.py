@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from corsware import CORSMiddleware
+from corsware import CORSConfigError, CORSMiddleware
 from tests.conftest import SpyApp
 
 
@@ -27,6 +27,23 @@ def test_explicit_default_port_is_not_a_browser_origin(pattern: str, origin: str
     """
     decision = CORSMiddleware(SpyApp(), origins=[pattern]).explain("GET", "/", origin=origin)
     assert not decision.allowed
+
+
+@pytest.mark.parametrize(
+    ("pattern", "origin"),
+    [
+        pytest.param("p://[::8]*", "p://[::8]", id="fuzz_origin: star after an ipv6 address"),
+        pytest.param("http://[::1]8080", "http://[::1]:8080", id="port after ipv6 without colon"),
+    ],
+)
+def test_text_after_an_ipv6_address_must_be_a_port(pattern: str, origin: str) -> None:
+    """Found by fuzz_origin: `p://[::8]*` was accepted as "any port" (and `[::1]8080` as port 8080)
+    because whatever followed `]` was read as the port, colon or not. It is now refused."""
+    with pytest.raises(CORSConfigError, match="CORS-E003"):
+        CORSMiddleware(SpyApp(), origins=[pattern])
+    # Written with the colon, the same address is a valid pattern that grants the origin.
+    fixed = pattern.replace("]*", "]:*").replace("]8080", "]:8080")
+    assert CORSMiddleware(SpyApp(), origins=[fixed]).explain("GET", "/", origin=origin).allowed
 
 
 @pytest.mark.parametrize(
