@@ -34,7 +34,7 @@ from corsware.errors import ConfigProblem, CORSConfigError, ErrorCode, Location
 from corsware.headers import OWNED_NAME_INITIALS, escape, rewrite_response_headers
 from corsware.memo import Memo
 
-__all__ = ["SETTING", "CorsMiddleware", "CorswareConfig", "check_settings"]
+__all__ = ["SETTING", "CorsMiddleware", "CorswareConfig", "check_middleware_order", "check_settings"]
 
 SETTING: Final = "CORSWARE"
 """The name of the one setting the middleware and the system check read."""
@@ -45,6 +45,7 @@ logger = logging.getLogger("corsware")
 # the memo's memory is bounded by its entry count times this length whatever clients send.
 _REMEMBERED_PATH_LENGTH: Final = 512
 _REMEMBERED_PATHS: Final = 4096
+_MIDDLEWARE_PATH: Final = "corsware.django.CorsMiddleware"
 
 
 class CorsMiddleware:
@@ -156,9 +157,39 @@ def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
     return []
 
 
+def check_middleware_order(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[Any]:
+    """Django system check: ``corsware.W001`` when ``CorsMiddleware`` is listed but not first.
+
+    A middleware above it sees every preflight first, and a response it returns by itself, without
+    calling the rest of the chain (``SecurityMiddleware``'s HTTPS redirect, ``CommonMiddleware``'s
+    refusals, an authentication check that answers 401), never passes through corsware, so it
+    carries no CORS headers and the browser reports a CORS error instead of the real one. Nothing
+    is reported when the middleware is not listed (a ``wsgi.py`` wrapped in the WSGI middleware
+    instead, say).
+
+    Args:
+        app_configs: The apps Django is checking; ``MIDDLEWARE`` belongs to none of them.
+        **kwargs: Django's other check arguments, such as ``databases``.
+    """
+    middleware = list(settings.MIDDLEWARE)
+    if _MIDDLEWARE_PATH not in middleware or middleware[0] == _MIDDLEWARE_PATH:
+        return []
+    above = ", ".join(middleware[: middleware.index(_MIDDLEWARE_PATH)])
+    return [
+        checks.Warning(
+            f"{_MIDDLEWARE_PATH} is not first in MIDDLEWARE, so what is listed above it ({above}) "
+            "sees every preflight first and can answer a request without CORS headers.",
+            hint=f"move {_MIDDLEWARE_PATH!r} to the top of MIDDLEWARE",
+            obj="MIDDLEWARE",
+            id="corsware.W001",
+        )
+    ]
+
+
 # Registered when the module is imported, which listing the app (or the middleware) does, and
 # tagged "security": a CORS policy decides which websites may read your users' responses.
 checks.register(check_settings, checks.Tags.security)
+checks.register(check_middleware_order, checks.Tags.security)
 
 
 def _engine_from_settings() -> Engine:

@@ -516,6 +516,51 @@ def test_a_valid_setting_passes_the_check() -> None:
         assert not [m for m in checks.run_checks() if m.id.startswith("corsware.")]
 
 
+@pytest.mark.parametrize(
+    ("middleware", "above"),
+    [
+        pytest.param((CORS_MIDDLEWARE, *EXAMPLE_MIDDLEWARE), None, id="first: nothing to say"),
+        pytest.param(EXAMPLE_MIDDLEWARE, None, id="not listed: nothing to say"),
+        pytest.param(
+            (EXAMPLE_MIDDLEWARE[0], CORS_MIDDLEWARE, EXAMPLE_MIDDLEWARE[1]),
+            EXAMPLE_MIDDLEWARE[0],
+            id="after CommonMiddleware",
+        ),
+        pytest.param(
+            ("django.middleware.security.SecurityMiddleware", *EXAMPLE_MIDDLEWARE, CORS_MIDDLEWARE),
+            ", ".join(("django.middleware.security.SecurityMiddleware", *EXAMPLE_MIDDLEWARE)),
+            id="last, after three",
+        ),
+    ],
+)
+def test_system_check_warns_when_the_middleware_is_not_first(
+    middleware: tuple[str, ...], above: str | None
+) -> None:
+    with django_site(middleware=middleware):
+        found = [
+            m for m in checks.run_checks(tags=[checks.Tags.security]) if m.id.startswith("corsware.")
+        ]
+    if above is None:
+        assert found == []
+        return
+    [message] = found
+    assert (message.id, message.level, message.obj) == ("corsware.W001", checks.WARNING, "MIDDLEWARE")
+    assert f"({above})" in message.msg
+    assert message.hint == f"move {CORS_MIDDLEWARE!r} to the top of MIDDLEWARE"
+
+
+def test_not_first_is_a_broken_preflight_the_warning_is_about() -> None:
+    """What the warning prevents: with the bearer-token check above it, a preflight (which never
+    carries credentials) is refused with 401 before corsware runs, without any CORS header."""
+    with django_site(middleware=(*EXAMPLE_MIDDLEWARE, CORS_MIDDLEWARE)):
+        response = Client().options(
+            "/api/me",
+            headers={"Origin": "http://localhost:3000", "Access-Control-Request-Method": "GET"},
+        )
+    assert response.status_code == 401
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
 def test_check_ids_work_with_manage_py_check_and_silencing() -> None:
     """``manage.py check`` fails on an error, and SILENCED_SYSTEM_CHECKS takes the ids as they are."""
     with django_site(corsware={"origins": ["https://app.example.com/"], "max_age": -1}):
