@@ -38,7 +38,16 @@ from typing import Any
 
 from corsware.asgi import CORSMiddleware
 
-from .servers import REPO_ROOT, START_TIMEOUT, STOP_TIMEOUT, Server, stop
+from .servers import (
+    REPO_ROOT,
+    START_TIMEOUT,
+    STOP_TIMEOUT,
+    Server,
+    child_environment,
+    pump_output,
+    stop,
+    wait_for_port,
+)
 
 log = logging.getLogger(__name__)
 
@@ -474,12 +483,6 @@ def free_port() -> int:
         return port
 
 
-def _pump(stream: Iterator[str], lines: queue.Queue[str], log_lines: list[str]) -> None:
-    for line in stream:
-        log_lines.append(line)
-        lines.put(line)
-
-
 @contextmanager
 def running(kind: ServerKind, framework: Framework) -> Iterator[Server]:
     """Start ``kind`` serving ``framework``'s app on 127.0.0.1; yield it; stop it.
@@ -491,7 +494,8 @@ def running(kind: ServerKind, framework: Framework) -> Iterator[Server]:
     process = subprocess.Popen(  # noqa: S603 - our own launcher, with fixed arguments
         [sys.executable, "-m", HERE, str(LIFETIME), *kind.command(framework, port)],
         cwd=REPO_ROOT,
-        env=_environment(),
+        # Unbuffered, so that the start-up line arrives as soon as it is written.
+        env={**child_environment(), "PYTHONUNBUFFERED": "1"},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -501,10 +505,10 @@ def running(kind: ServerKind, framework: Framework) -> Iterator[Server]:
     log_lines: list[str] = []
     lines: queue.Queue[str] = queue.Queue()
     assert process.stdout is not None
-    pump = threading.Thread(target=_pump, args=(process.stdout, lines, log_lines), daemon=True)
+    pump = threading.Thread(target=pump_output, args=(process.stdout, lines, log_lines), daemon=True)
     pump.start()
     try:
-        reported = _wait_for_port(process, lines, log_lines)
+        reported = wait_for_port(process, lines, log_lines, STARTED)
         assert kind.picks_port or reported == port, log_lines
         _wait_until_accepting(reported, process, log_lines)
         yield Server(reported, log_lines)
@@ -514,26 +518,6 @@ def running(kind: ServerKind, framework: Framework) -> Iterator[Server]:
             os.killpg(process.pid, signal.SIGKILL)
         pump.join(STOP_TIMEOUT)
         process.stdout.close()
-
-
-def _environment() -> dict[str, str]:
-    path = [str(REPO_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
-    # Unbuffered, so that the start-up line arrives as soon as it is written.
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(path), "PYTHONUNBUFFERED": "1"}
-
-
-def _wait_for_port(process: subprocess.Popen[str], lines: queue.Queue[str], log_lines: list[str]) -> int:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=0.1)
-        except queue.Empty:
-            if process.poll() is not None:
-                raise AssertionError(f"server exited with {process.returncode}: {log_lines}") from None
-            continue
-        if match := STARTED.search(line):
-            return int(match.group(1))
-    raise AssertionError(f"server did not start within {START_TIMEOUT}s: {log_lines}")
 
 
 def _wait_until_accepting(port: int, process: subprocess.Popen[str], log_lines: list[str]) -> None:

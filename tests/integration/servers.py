@@ -8,6 +8,7 @@ that the kernel picks a free port; the port is read back from the server's own s
 from __future__ import annotations
 
 import http.client
+import itertools
 import os
 import queue
 import re
@@ -16,11 +17,12 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cases import Outcome
+from .cases import AUTHORIZATION, Case, Cors, Outcome, check, preflight
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SERVE = Path(__file__).with_name("serve.py")
@@ -78,7 +80,8 @@ def command_for_test(readme_command: list[str]) -> list[str]:
     return [argument.replace(README_ADDRESS, "127.0.0.1:0") for argument in readme_command]
 
 
-def _pump(stream: Iterator[str], lines: queue.Queue[str], log: list[str]) -> None:
+def pump_output(stream: Iterator[str], lines: queue.Queue[str], log: list[str]) -> None:
+    """Copy a child's output, line by line, into its log and onto the queue a start-up wait reads."""
     for line in stream:
         log.append(line)
         lines.put(line)
@@ -96,7 +99,7 @@ def running(readme_command: list[str], runtime_dir: Path) -> Iterator[Server]:
     process = subprocess.Popen(  # noqa: S603 - our own launcher, with the README's arguments
         [sys.executable, str(SERVE), str(LIFETIME), *command_for_test(readme_command)],
         cwd=REPO_ROOT,
-        env={**_environment(), "XDG_RUNTIME_DIR": str(runtime_dir)},
+        env={**child_environment(), "XDG_RUNTIME_DIR": str(runtime_dir)},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -105,10 +108,10 @@ def running(readme_command: list[str], runtime_dir: Path) -> Iterator[Server]:
     log: list[str] = []
     lines: queue.Queue[str] = queue.Queue()
     assert process.stdout is not None
-    pump = threading.Thread(target=_pump, args=(process.stdout, lines, log), daemon=True)
+    pump = threading.Thread(target=pump_output, args=(process.stdout, lines, log), daemon=True)
     pump.start()
     try:
-        yield Server(_wait_for_port(process, lines, log), log)
+        yield Server(wait_for_port(process, lines, log), log)
     finally:
         stop(process)
         pump.join(STOP_TIMEOUT)  # the pipe reaches its end once the server and its workers exit
@@ -125,13 +128,20 @@ def stop(process: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
         process.wait(STOP_TIMEOUT)
 
 
-def _environment() -> dict[str, str]:
+def child_environment() -> dict[str, str]:
+    """This process's environment, with the repository root first on ``PYTHONPATH``."""
     # The child imports `examples` from the repository root, as the README's command run there does.
     path = [str(REPO_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
     return {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
 
 
-def _wait_for_port(process: subprocess.Popen[str], lines: queue.Queue[str], log: list[str]) -> int:
+def wait_for_port(
+    process: subprocess.Popen[str],
+    lines: queue.Queue[str],
+    log: list[str],
+    started: re.Pattern[str] = STARTED,
+) -> int:
+    """The port a child reports in its start-up line (``started``'s group 1), within START_TIMEOUT."""
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         try:
@@ -140,6 +150,53 @@ def _wait_for_port(process: subprocess.Popen[str], lines: queue.Queue[str], log:
             if process.poll() is not None:
                 raise AssertionError(f"server exited with {process.returncode}: {log}") from None
             continue
-        if match := STARTED.search(line):
+        if match := started.search(line):
             return int(match.group(1))
     raise AssertionError(f"server did not start within {START_TIMEOUT}s: {log}")
+
+
+def concurrent_tenants(server: Server, clients: int, rounds: int) -> list[int]:
+    """Run ``clients`` threads at once, each with its own origins and requested header, on ``server``.
+
+    Each thread keeps one connection (keep-alive where the server allows) and sends ``rounds``
+    requests, preflights and actual requests in turn, from an allowed or a refused origin; every
+    response must carry exactly what its own request deserves: its own origin (or none for the
+    refused ones), its own requested header reflected, its own query echoed. Returns how many
+    requests each thread checked.
+    """
+
+    def client(number: int) -> int:
+        allowed = f"https://tenant{number}.example.com"
+        refused = f"https://tenant{number}.example.org"
+        requested = f"x-client-{number}"
+        connection = server.connect()
+        checked = 0
+        try:
+            for round_, is_preflight in zip(range(rounds), itertools.cycle([True, False])):
+                is_allowed = (number + round_) % 3 != 0
+                origin = allowed if is_allowed else refused
+                if is_preflight:
+                    case = preflight("/api/echo", "PUT", requested, origin=origin, allowed=is_allowed)
+                else:
+                    query = f"client={number}&round={round_}"
+                    case = Case(
+                        path=f"/api/echo?{query}",
+                        origin=origin,
+                        headers=AUTHORIZATION,
+                        cors=Cors.GRANTED if is_allowed else Cors.REFUSED,
+                        status=200,
+                        json={"query": query},
+                    )
+                outcome = server.request(
+                    case.method, case.path, case.request_headers(), connection=connection
+                )
+                check(case, outcome)
+                if is_preflight and is_allowed:
+                    assert outcome.tokens("Access-Control-Allow-Headers") == {requested}
+                checked += 1
+        finally:
+            connection.close()
+        return checked
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        return list(pool.map(client, range(clients)))

@@ -7,17 +7,15 @@ each server does when an exception escapes the app.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from .cases import AUTHORIZATION, CASES, Case, Cors, Outcome, check, preflight
+from .cases import CASES, Case, Cors, Outcome, check
 from .frameworks import FRAMEWORKS, Framework
 from .readme import commands
-from .servers import Server, running
+from .servers import Server, concurrent_tenants, running
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -94,45 +92,5 @@ def test_exception_escaping_the_app(server: Server) -> None:
 
 
 def test_concurrent_origins_get_their_own_headers(server: Server) -> None:
-    """Many threads, each with its own origins and request headers, on one server at once.
-
-    Every response must carry exactly what its own request deserves: its own origin (or none
-    for the refused ones), its own requested header reflected, its own query echoed.
-    """
-
-    def client(number: int) -> int:
-        allowed = f"https://tenant{number}.example.com"
-        refused = f"https://tenant{number}.example.org"
-        requested = f"x-client-{number}"
-        connection = server.connect()  # one keep-alive connection per client where the server allows
-        checked = 0
-        try:
-            for round_, is_preflight in zip(range(ROUNDS), itertools.cycle([True, False])):
-                is_allowed = (number + round_) % 3 != 0
-                origin = allowed if is_allowed else refused
-                if is_preflight:
-                    case = preflight("/api/echo", "PUT", requested, origin=origin, allowed=is_allowed)
-                else:
-                    query = f"client={number}&round={round_}"
-                    case = Case(
-                        path=f"/api/echo?{query}",
-                        origin=origin,
-                        headers=AUTHORIZATION,
-                        cors=Cors.GRANTED if is_allowed else Cors.REFUSED,
-                        status=200,
-                        json={"query": query},
-                    )
-                outcome = server.request(
-                    case.method, case.path, case.request_headers(), connection=connection
-                )
-                check(case, outcome)
-                if is_preflight and is_allowed:
-                    assert outcome.tokens("Access-Control-Allow-Headers") == {requested}
-                checked += 1
-        finally:
-            connection.close()
-        return checked
-
-    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
-        results = list(pool.map(client, range(CLIENTS)))
-    assert results == [ROUNDS] * CLIENTS
+    """Many threads, each with its own origins and request headers, on one server at once."""
+    assert concurrent_tenants(server, CLIENTS, ROUNDS) == [ROUNDS] * CLIENTS
