@@ -24,8 +24,11 @@ import enum
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
+
+from corsware.engine import Adapter
 
 DEV_ORIGIN = "http://localhost:3000"
 APP_ORIGIN = "https://app.example.com"
@@ -308,3 +311,16 @@ def check(case: Case, outcome: Outcome) -> None:
     else:  # refused preflight, refused actual request, not CORS: no Access-Control-* at all
         assert cors == {}
         assert "origin" in vary
+
+
+def check_explained(case: Case, outcome: Outcome, middleware: Adapter[Any]) -> None:
+    """Assert that ``middleware.explain()`` predicts ``outcome``: the decision ``case`` expects, and
+    exactly the Access-Control-* headers the response carried."""
+    decision = middleware.explain(case.method, case.path, origin=case.origin, headers=case.headers)
+    assert (decision.kind, decision.allowed) == DECISIONS[case.cors]
+    predicted = {
+        name.lower(): value
+        for name, value in decision.headers
+        if name.lower().startswith("access-control-")
+    }
+    assert predicted == outcome.cors_headers()
