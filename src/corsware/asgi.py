@@ -13,8 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any, Final, Unpack
 
 from corsware.configuration import ResourcePattern, ResourceSpec
-from corsware.decision import Decision
-from corsware.engine import Adapter
+from corsware.engine import Adapter, log_rejection
 from corsware.headers import escape, rewrite_response_headers
 from corsware.policy import PolicyOptions
 
@@ -108,7 +107,7 @@ class CORSMiddleware(Adapter[ASGIApp]):
             decision = rules.decide(None if origin is None else origin.decode("latin-1"), _NO_ORIGIN)
         if decision.exceptional:
             if not decision.allowed and logger.isEnabledFor(logging.DEBUG):
-                _log_rejection(decision, scope)
+                log_rejection(decision, scope.get("method"), scope.get("path"), _request_of(scope))
             if decision.status_code is not None:
                 await send(
                     {
@@ -206,17 +205,3 @@ def _merged(headers: Any, cors_headers: list[tuple[bytes, bytes]]) -> list[tuple
         (key.encode("latin-1"), value.encode("latin-1"))
         for key, value in rewrite_response_headers(text, ours)
     ]
-
-
-def _log_rejection(decision: Decision, scope: Scope) -> None:
-    request = _request_of(scope)
-    logger.debug(
-        "CORS %s rejected (%s): %s %s from origin %s, requested method %s, headers %s",
-        decision.kind,
-        decision.reason,
-        escape(scope.get("method")),
-        escape(scope.get("path")),
-        escape(request.get("HTTP_ORIGIN")),
-        escape(request.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")),
-        escape(request.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")),
-    )

@@ -28,11 +28,10 @@ from django.conf import settings  # type: ignore[import-untyped]
 from django.core import checks  # type: ignore[import-untyped]
 from django.http import HttpRequest, HttpResponse  # type: ignore[import-untyped]
 
-from corsware.decision import Decision, ResourceRules
-from corsware.engine import Engine
+from corsware.decision import Decision
+from corsware.engine import Engine, log_rejection
 from corsware.errors import ConfigProblem, CORSConfigError, ErrorCode, Location
-from corsware.headers import OWNED_NAME_INITIALS, escape, rewrite_response_headers
-from corsware.memo import Memo
+from corsware.headers import OWNED_NAME_INITIALS, rewrite_response_headers
 
 __all__ = ["SETTING", "CorsMiddleware", "CorswareConfig", "check_middleware_order", "check_settings"]
 
@@ -41,10 +40,6 @@ SETTING: Final = "CORSWARE"
 
 logger = logging.getLogger("corsware")
 
-# As in the WSGI adapter: paths longer than this are matched every time rather than remembered, so
-# the memo's memory is bounded by its entry count times this length whatever clients send.
-_REMEMBERED_PATH_LENGTH: Final = 512
-_REMEMBERED_PATHS: Final = 4096
 _MIDDLEWARE_PATH: Final = "corsware.django.CorsMiddleware"
 
 
@@ -75,11 +70,8 @@ class CorsMiddleware:
         """Read and compile ``settings.CORSWARE`` once, when Django builds its middleware chain."""
         self.get_response = get_response
         self._engine = _engine_from_settings()
-        self._rules: Memo[str, ResourceRules | None] = Memo(
-            self._engine.rules_for,
-            entries=_REMEMBERED_PATHS,
-            remembers=lambda path: len(path) <= _REMEMBERED_PATH_LENGTH,
-        )
+        # path_info is decoded text already: the router sees it as it is.
+        self._rules = self._engine.remembered_rules(str)
         self._async = iscoroutinefunction(get_response)
         if self._async:
             # Django awaits a middleware that says it is a coroutine function; __call__ then
@@ -113,9 +105,10 @@ class CorsMiddleware:
         rules = self._rules[request.path_info]
         if rules is None:
             return None
-        decision = rules.decide(request.META.get("HTTP_ORIGIN"), request.META)
+        meta = request.META
+        decision = rules.decide(meta.get("HTTP_ORIGIN"), meta)
         if decision.exceptional and not decision.allowed and logger.isEnabledFor(logging.DEBUG):
-            _log_rejection(decision, request)
+            log_rejection(decision, meta.get("REQUEST_METHOD"), request.path_info, meta)
         return decision
 
 
@@ -245,17 +238,3 @@ def _add_cors_headers(response: HttpResponse, cors_headers: Sequence[tuple[str, 
         cors_headers = rewrite_response_headers(owned, cors_headers)
     for name, value in cors_headers:
         headers[name] = value
-
-
-def _log_rejection(decision: Decision, request: HttpRequest) -> None:
-    meta = request.META
-    logger.debug(
-        "CORS %s rejected (%s): %s %s from origin %s, requested method %s, headers %s",
-        decision.kind,
-        decision.reason,
-        escape(meta.get("REQUEST_METHOD")),
-        escape(request.path_info),
-        escape(meta.get("HTTP_ORIGIN")),
-        escape(meta.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")),
-        escape(meta.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")),
-    )

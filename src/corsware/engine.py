@@ -8,16 +8,18 @@ finds the rules for a path and explains decisions, so that every adapter answers
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable, Mapping
 from typing import Final, Generic, TypeVar
 
 from corsware.configuration import ResourcePattern, ResourceSpec, compile_configuration
 from corsware.decision import PATH_CONFLICT, Decision, ResourceRules, unmatched
+from corsware.headers import escape
 from corsware.memo import Memo
 from corsware.policy import POLICY_DEFAULTS, CompiledPolicy, compile_policy
 from corsware.resources import ResourceMap
 
-__all__ = ["Adapter", "Engine"]
+__all__ = ["Adapter", "Engine", "log_rejection"]
 
 App = TypeVar("App")
 
@@ -25,6 +27,8 @@ App = TypeVar("App")
 # memory is bounded by its entry count times this length whatever clients send.
 _REMEMBERED_PATH_LENGTH: Final = 512
 _REMEMBERED_PATHS: Final = 4096
+
+logger = logging.getLogger("corsware")
 
 
 class Engine:
@@ -63,6 +67,18 @@ class Engine:
     def rules_for(self, path: str) -> ResourceRules | None:
         """The rules for a path as the router sees it (decoded), or ``None`` when none covers it."""
         return self._map.resource_for(path)
+
+    def remembered_rules(self, router_path: Callable[[str], str]) -> Memo[str, ResourceRules | None]:
+        """A bounded memo of :meth:`rules_for`, keyed by the path as an adapter gets it.
+
+        ``router_path`` turns that path into the router's view of it (PEP 3333's latin-1
+        ``PATH_INFO`` is decoded; ASGI's ``path`` and Django's ``path_info`` are text already).
+        """
+        return Memo(
+            lambda path: self.rules_for(router_path(path)),
+            entries=_REMEMBERED_PATHS,
+            remembers=lambda path: len(path) <= _REMEMBERED_PATH_LENGTH,
+        )
 
     def explain(
         self, method: str, path: str, origin: str | None, headers: Mapping[str, str] | None
@@ -104,11 +120,7 @@ class Adapter(Generic[App]):
         self._engine = Engine(resources, options)
         self.resources = self._engine.resources
         """The resources as ``(pattern, compiled policy)`` pairs, in the order they are tried."""
-        self._rules: Memo[str, ResourceRules | None] = Memo(
-            lambda path: self._engine.rules_for(router_path(path)),
-            entries=_REMEMBERED_PATHS,
-            remembers=lambda path: len(path) <= _REMEMBERED_PATH_LENGTH,
-        )
+        self._rules = self._engine.remembered_rules(router_path)
 
     def explain(
         self,
@@ -133,3 +145,26 @@ class Adapter(Generic[App]):
             The decision, with ``detail`` naming the request's values and the fix where one applies.
         """
         return self._engine.explain(method, path, origin, headers)
+
+
+def log_rejection(
+    decision: Decision, method: str | None, path: str | None, request: Mapping[str, str]
+) -> None:
+    """Log a refused request at ``DEBUG`` on the ``corsware`` logger, every request value escaped.
+
+    Args:
+        decision: The refusal.
+        method: The request method.
+        path: The path as the adapter got it.
+        request: The CGI-style values the decision read (``HTTP_ORIGIN`` and the preflight's).
+    """
+    logger.debug(
+        "CORS %s rejected (%s): %s %s from origin %s, requested method %s, headers %s",
+        decision.kind,
+        decision.reason,
+        escape(method),
+        escape(path),
+        escape(request.get("HTTP_ORIGIN")),
+        escape(request.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")),
+        escape(request.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")),
+    )

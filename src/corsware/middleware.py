@@ -10,9 +10,8 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Final, Unpack
 
 from corsware.configuration import ResourcePattern, ResourceSpec
-from corsware.decision import Decision
-from corsware.engine import Adapter
-from corsware.headers import OWNED_NAME_INITIALS, escape, rewrite_response_headers
+from corsware.engine import Adapter, log_rejection
+from corsware.headers import OWNED_NAME_INITIALS, rewrite_response_headers
 from corsware.policy import PolicyOptions
 from corsware.resources import wsgi_path
 
@@ -73,7 +72,7 @@ class CORSMiddleware(Adapter["WSGIApplication"]):
         decision = rules.decide(environ.get("HTTP_ORIGIN"), environ)
         if decision.exceptional:
             if not decision.allowed and _debug_enabled(_DEBUG):
-                _log_rejection(decision, environ)
+                log_rejection(decision, environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), environ)
             if decision.status is not None:
                 # A copy: servers may add their own headers to the list they are given.
                 start_response(decision.status, decision.header_list.copy())
@@ -96,16 +95,3 @@ class CORSMiddleware(Adapter["WSGIApplication"]):
             return start_response(status, headers + cors_headers, exc_info)
 
         return self.app(environ, start_cors_response)  # type: ignore[arg-type]
-
-
-def _log_rejection(decision: Decision, environ: WSGIEnvironment) -> None:
-    logger.debug(
-        "CORS %s rejected (%s): %s %s from origin %s, requested method %s, headers %s",
-        decision.kind,
-        decision.reason,
-        escape(environ.get("REQUEST_METHOD")),
-        escape(environ.get("PATH_INFO")),
-        escape(environ.get("HTTP_ORIGIN")),
-        escape(environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")),
-        escape(environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")),
-    )
