@@ -162,6 +162,17 @@ FLASK = ("--from", "flask-cors")
 DJANGO = ("--from", "django-cors-headers")
 FLASK_EXAMPLE = "examples.migrate_flask_cors"
 
+
+def settings_module(module: str, listed: set[str], description: str) -> Any:
+    """A row for a Django settings module: the command reads it by name, the reference from it."""
+    return pytest.param(
+        (*DJANGO, "--settings", module),
+        lambda: from_django_cors_headers(importlib.import_module(module)),
+        listed,
+        id=description,
+    )
+
+
 CASES = [
     pytest.param(
         (
@@ -225,47 +236,36 @@ CASES = [
         {REJECTED, WSGI},
         id="examples/migrate_django.py: a mapping of settings",
     ),
-    pytest.param(
-        (*DJANGO, "--settings", "djangoproject.settings"),
-        lambda: from_django_cors_headers(importlib.import_module("djangoproject.settings")),
+    settings_module(
+        "djangoproject.settings",
         {REJECTED, WSGI},
-        id="a project's settings: default_headers extended, URL regex, credentials",
+        "a project's settings: default_headers extended, URL regex, credentials",
     ),
-    pytest.param(
-        (*DJANGO, "--settings", "djangoproject.settings_public"),
-        lambda: from_django_cors_headers(importlib.import_module("djangoproject.settings_public")),
+    settings_module(
+        "djangoproject.settings_public",
         {ANY_ORIGIN, REJECTED, WSGI},
-        id="allow all origins on /public/, a few methods, max age 0",
+        "allow all origins on /public/, a few methods, max age 0",
     ),
-    pytest.param(
-        (*DJANGO, "--settings", "djangoproject.settings_open"),
-        lambda: from_django_cors_headers(importlib.import_module("djangoproject.settings_open")),
+    settings_module(
+        "djangoproject.settings_open",
         {ANY_ORIGIN, WSGI},
-        id="any origin, method and header: no preflight is refused",
+        "any origin, method and header: no preflight is refused",
     ),
-    pytest.param(
-        (*DJANGO, "--settings", "djangoproject.settings_legacy"),
-        lambda: from_django_cors_headers(importlib.import_module("djangoproject.settings_legacy")),
+    settings_module(
+        "djangoproject.settings_legacy",
         {REJECTED, WSGI},
-        id="the old setting names, a compiled regex, private network access",
+        "the old setting names, a compiled regex, private network access",
     ),
-    pytest.param(
-        (*DJANGO, "--settings", "djangoproject.settings_previews"),
-        lambda: from_django_cors_headers(importlib.import_module("djangoproject.settings_previews")),
+    settings_module(
+        "djangoproject.settings_previews",
         {REJECTED, WSGI},
-        id="origin regexes only, one with an inline flag",
+        "origin regexes only, one with an inline flag",
     ),
-    pytest.param(
-        (*DJANGO, "--settings", "djangoproject.settings_signal"),
-        lambda: from_django_cors_headers(importlib.import_module("djangoproject.settings_signal")),
-        {REJECTED, WSGI},
-        id="no origin allowed: the paths only",
+    settings_module(
+        "djangoproject.settings_signal", {REJECTED, WSGI}, "no origin allowed: the paths only"
     ),
-    pytest.param(
-        (*DJANGO, "--settings", "djangoproject.split.production"),
-        lambda: from_django_cors_headers(importlib.import_module("djangoproject.split.production")),
-        {REJECTED, WSGI},
-        id="split settings: production on top of base",
+    settings_module(
+        "djangoproject.split.production", {REJECTED, WSGI}, "split settings: production on top of base"
     ),
 ]
 
