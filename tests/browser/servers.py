@@ -29,11 +29,16 @@ from .cases import COOKIE_NAME, COOKIE_VALUE, REQUEST_ID
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
+HTML = "text/html; charset=utf-8"
+FETCH_JS = ("text/javascript; charset=utf-8", (Path(__file__).parent / "fetch.js").read_bytes())
+"""The fetch runner the fetch page and the differential page load, as (content type, body)."""
 PAGES = {
-    "/": (Path(__file__).parent / "page.html").read_bytes(),
-    "/websocket.html": (Path(__file__).parent / "websocket.html").read_bytes(),
+    "/": (HTML, (Path(__file__).parent / "page.html").read_bytes()),
+    "/fetch.js": FETCH_JS,
+    "/websocket.html": (HTML, (Path(__file__).parent / "websocket.html").read_bytes()),
 }
-"""The page server's documents by path: the fetch page, and the page that opens a WebSocket."""
+"""The page server's documents by path, as (content type, body): the fetch page and its script,
+and the page that opens a WebSocket."""
 
 App = TypeVar("App")
 
@@ -102,14 +107,15 @@ def page_app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterabl
     127.0.0.1:B are the same site (a site ignores the port), so the browser sends this SameSite=Lax
     cookie to the API's port too, but only when a fetch asks for credentials: 'include'.
     """
-    page = PAGES.get(environ["PATH_INFO"])
-    if page is None:
+    found = PAGES.get(environ["PATH_INFO"])
+    if found is None:
         start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "0")])
         return []
+    content_type, page = found
     start_response(
         "200 OK",
         [
-            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Type", content_type),
             ("Content-Length", str(len(page))),
             ("Cache-Control", "no-store"),
             ("Set-Cookie", f"{COOKIE_NAME}={COOKIE_VALUE}; Path=/; SameSite=Lax; HttpOnly"),

@@ -46,7 +46,7 @@ from .cases import ENGINES
 from .conftest import DIFFERENTIAL_SECONDS
 from .engines import Engine, EngineError
 from .engines.session import Engines
-from .servers import API, SeenRequest, serving
+from .servers import API, FETCH_JS, HTML, SeenRequest, serving
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -65,16 +65,17 @@ WARM_UP_TRIES = 3
 
 
 def page_app(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
-    """Serves the differential page at every path."""
+    """Serves the page's fetch runner at ``/fetch.js`` and the differential page at every other path."""
+    content_type, page = FETCH_JS if environ["PATH_INFO"] == "/fetch.js" else (HTML, PAGE_HTML)
     start_response(
         "200 OK",
         [
-            ("Content-Type", "text/html; charset=utf-8"),
-            ("Content-Length", str(len(PAGE_HTML))),
+            ("Content-Type", content_type),
+            ("Content-Length", str(len(page))),
             ("Cache-Control", "no-store"),
         ],
     )
-    return [PAGE_HTML]
+    return [page]
 
 
 def warm_up_app(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:

@@ -54,7 +54,7 @@ class PageRun:
     """What one runCase() call came to.
 
     Attributes:
-        result: runCase()'s value: ``{"origin": ..., "calls": [...]}`` as page.html builds it.
+        result: runCase()'s value: ``{"id": ..., "origin": ..., "calls": [...]}`` as fetch.js builds it.
         console: The console entries of the run, in the order the engine reported them; None when
             the engine's driver cannot report console text at all (WebKitGTK's WebDriver).
     """
