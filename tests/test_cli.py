@@ -20,6 +20,7 @@ import pytest
 from corsware import CORSMiddleware, cli, demo, transports
 from corsware.config import load_config
 from corsware.publicsuffix import suffix_list_source
+from tests.browser.engines.chromium import FLAGS as CHROMIUM_SUITE_FLAGS
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -246,16 +247,8 @@ def test_check_misconfigured_server(
 # ---- the same calls in headless Chromium -------------------------------------------------------
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# The browser suite's flags for Chromium on a closed network.
+CHROMIUM_FLAGS = ["--headless", *CHROMIUM_SUITE_FLAGS]
 BLANK_PAGE = b"<!doctype html><title>corsware check</title><link rel='icon' href='data:,'>"
 
 
